@@ -1,0 +1,188 @@
+"""Comparison helpers that explain a difference instead of only detecting it.
+
+Each ``diff_*`` function returns ``None`` when ``got`` matches ``expected`` and otherwise a
+short reason in the style of scikit-learn's validation messages: what was expected, what was
+got, and what to do. Value reasons say *where* and *by how much* without printing the
+expected answer itself.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+MAX_LISTED = 5
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """``repr`` cut to ``limit`` characters, with arrays printed compactly."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, threshold=6, edgeitems=2, precision=4, separator=", ")
+        text = f"array({text})"
+    else:
+        text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def type_name(value: Any) -> str:
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+
+
+def listed(label: str, items) -> str:
+    """'missing: ['a', 'b']', sorted and capped at five (with a count of the rest)."""
+    items = sorted(items, key=str)
+    head = ", ".join(repr(i) for i in items[:MAX_LISTED])
+    more = f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+    return f"{label} [{head}]{more}"
+
+
+def _is_real_number(value: Any) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and np.issubdtype(value.dtype, np.number)
+    return isinstance(value, numbers.Real)
+
+
+def _tolerance(rtol: float, atol: float) -> str:
+    return f"rtol={rtol:g}, atol={atol:g}"
+
+
+def diff_scalars(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9):
+    """Reason why number ``got`` differs from ``expected``, or ``None``."""
+    if not _is_real_number(got):
+        hint = ""
+        if isinstance(got, np.ndarray) and got.size == 1:
+            hint = " Use `.item()` to turn a one-element array into a number."
+        elif isinstance(got, (np.ndarray, list, tuple)):
+            hint = " Did you forget to reduce it (sum, mean, ...) to a single value?"
+        return f"`{name}` should be a number, got {type_name(got)} {short_repr(got)}.{hint}"
+    got_f, exp_f = float(got), float(expected)
+    if math.isnan(exp_f) or math.isnan(got_f):
+        if math.isnan(exp_f) and math.isnan(got_f):
+            return None
+        return f"`{name}` is {got_f!r}; it should {'' if math.isnan(exp_f) else 'not '}be NaN."
+    if math.isclose(got_f, exp_f, rel_tol=rtol, abs_tol=atol):
+        return None
+    off = got_f - exp_f
+    relative = f" ({abs(off) / abs(exp_f):.1%} relative)" if exp_f else ""
+    direction = "too large" if off > 0 else "too small"
+    return (
+        f"`{name}` = {got_f:.6g} is {direction} by {abs(off):.3g}{relative}; "
+        f"allowed tolerance is {_tolerance(rtol, atol)}."
+    )
+
+
+def diff_exact(name: str, got: Any, expected: Any):
+    """Reason why ``got`` is not exactly ``expected`` (ints, strings, tuples, sets...)."""
+    if type(got) is not type(expected) and not (
+        isinstance(got, numbers.Integral) and isinstance(expected, numbers.Integral)
+    ):
+        return f"`{name}` should be of type {type_name(expected)}, got {type_name(got)}."
+    if isinstance(expected, (set, frozenset)):
+        if got == expected:
+            return None
+        parts = [listed("missing:", expected - got), listed("unexpected:", got - expected)]
+        return f"`{name}` has the wrong elements; " + ", ".join(p for p in parts if "[]" not in p)
+    if isinstance(expected, (list, tuple)) and len(got) != len(expected):
+        return f"`{name}` should have {len(expected)} elements, got {len(got)}."
+    if got == expected:
+        return None
+    if isinstance(expected, (list, tuple)):
+        first = next(i for i, (g, e) in enumerate(zip(got, expected)) if g != e)
+        return f"`{name}` differs first at position {first}: got {short_repr(got[first])}."
+    return f"`{name}` is {short_repr(got)}, which is not the expected value."
+
+
+def diff_arrays(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9):
+    """Reason why array-like ``got`` differs from ``expected``: type, shape, dtype, values."""
+    expected = np.asarray(expected)
+    if not isinstance(got, (np.ndarray, list, tuple, numbers.Number, np.generic)):
+        return f"`{name}` should be a NumPy array, got {type_name(got)}."
+    try:
+        got_arr = np.asarray(got)
+    except ValueError as err:  # ragged lists
+        return f"`{name}` cannot be turned into an array ({err}). Make every row the same length."
+    if got_arr.shape != expected.shape:
+        fix = ""
+        if got_arr.size == expected.size:
+            fix = f" It has the right number of elements: reshape it with `.reshape{expected.shape}`."
+        elif got_arr.shape == expected.shape[::-1]:
+            fix = " It looks transposed: check the order of the operands or use `.T`."
+        return f"`{name}` should have shape {expected.shape}, got shape {got_arr.shape}.{fix}"
+    numeric = np.issubdtype(expected.dtype, np.number)
+    if numeric and not (
+        np.issubdtype(got_arr.dtype, np.number) or np.issubdtype(got_arr.dtype, np.bool_)
+    ):
+        return f"`{name}` should hold numbers, got dtype {got_arr.dtype}."
+    if not numeric:
+        bad = np.argwhere(got_arr != expected)
+        if bad.size == 0:
+            return None
+        where = tuple(int(i) for i in bad[0])
+        return (
+            f"`{name}` differs in {len(bad)} of {expected.size} elements, "
+            f"first at index {where}: got {short_repr(got_arr[where])}."
+        )
+    got_f = got_arr.astype(float)
+    exp_f = expected.astype(float)
+    close = np.isclose(got_f, exp_f, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    bad = np.argwhere(~close)
+    where = tuple(int(i) for i in bad[0]) if expected.ndim else ()
+    got_v, exp_v = got_f[where], exp_f[where]
+    if np.isnan(got_v) or np.isnan(exp_v):
+        detail = f"got {got_v!r} where {'a number' if np.isnan(got_v) else 'NaN'} is expected"
+    else:
+        detail = f"got {got_v:.6g}, off by {abs(got_v - exp_v):.3g}"
+    place = f"at index {where}" if expected.ndim else "in its value"
+    return (
+        f"`{name}` differs in {len(bad)} of {expected.size} elements, first {place}: {detail} "
+        f"(allowed tolerance {_tolerance(rtol, atol)})."
+    )
+
+
+def diff_frames(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9):
+    """Reason why DataFrame ``got`` differs: type, columns, shape, dtypes, index, values."""
+    import pandas as pd
+
+    if not isinstance(got, pd.DataFrame):
+        fix = " Use `.to_frame()` to turn a Series into a DataFrame." if isinstance(
+            got, pd.Series
+        ) else ""
+        return f"`{name}` should be a pandas DataFrame, got {type_name(got)}.{fix}"
+    missing = set(expected.columns) - set(got.columns)
+    unexpected = set(got.columns) - set(expected.columns)
+    if missing or unexpected:
+        parts = [listed("missing:", missing) if missing else "", listed("unexpected:", unexpected)
+                 if unexpected else ""]
+        return f"`{name}` has the wrong columns; " + ", ".join(p for p in parts if p) + "."
+    if list(got.columns) != list(expected.columns):
+        return f"`{name}` has the right columns in the wrong order: use `{name}[{list(expected.columns)!r}]`."
+    if got.shape != expected.shape:
+        return f"`{name}` should have {len(expected)} rows, got {len(got)}."
+    if not got.index.equals(expected.index):
+        return (
+            f"`{name}` has a different index (first labels {short_repr(list(got.index[:3]))}). "
+            "Did you forget `.reset_index(drop=True)`, or reset it when you should not have?"
+        )
+    for column in expected.columns:
+        e_col, g_col = expected[column], got[column]
+        if pd.api.types.is_numeric_dtype(e_col) != pd.api.types.is_numeric_dtype(g_col):
+            return f"column {column!r} of `{name}` should have dtype {e_col.dtype}, got {g_col.dtype}."
+        label = f"{name}[{column!r}]"
+        if pd.api.types.is_numeric_dtype(e_col):
+            reason = diff_arrays(label, g_col.to_numpy(dtype=float, na_value=np.nan),
+                                 e_col.to_numpy(dtype=float, na_value=np.nan), rtol, atol)
+        else:
+            reason = diff_arrays(label, g_col.astype(object).to_numpy(),
+                                 e_col.astype(object).to_numpy())
+        if reason:
+            return reason
+    return None

@@ -1,0 +1,170 @@
+"""pytest plugin over nbval: runs course notebooks and names each test by its exercise id.
+
+Modes (``--course-notebooks``):
+
+* ``suite`` (the default under ``make test``): every notebook runs twice, in its own kernel
+  each time. ``shipped`` runs it as committed: lesson and stub cells must pass and every check
+  cell must fail with "not attempted" (a check that passes on the stub is vacuous). ``solved``
+  replaces each stub with its reference solution, so every cell must pass, and after each check
+  runs one probe cell per recorded wrong answer, which must fail with its own message.
+* ``check`` (``make check``): runs a learner's notebooks as they are and records each check's
+  outcome for the progress table; nothing is written to the notebooks.
+
+The suite prints how long each notebook run took.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from nbval.plugin import IPyNbCell, IPyNbFile, NbCellError, find_comment_markers, find_metadata_tags
+
+from mlcourse import notebook
+from mlcourse.outcomes import CORRECT, ERROR, NOT_ATTEMPTED, outcome_from_error
+from mlcourse.registry import load_exercises, notebook_id_of
+
+SHIPPED, SOLVED, LEARNER = "shipped", "solved", "learner"
+OUTCOME_KEY = "mlcourse_outcome"
+NOTEBOOK_BUDGET_S = 60
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("mlcourse", "course notebooks")
+    group.addoption(
+        "--course-notebooks",
+        choices=["suite", "check", "off"],
+        default="suite",
+        help="suite: shipped + solved runs of each notebook; check: a learner's own run; off.",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a slow test (run by make test, skip with -m 'not slow')")
+    if config.getoption("course_notebooks") != "off":
+        config.option.nbval_current_env = True  # always the course's own environment
+    config.pluginmanager.register(NotebookTimes(config), "mlcourse-notebook-times")
+
+
+def pytest_collect_file(file_path, parent):
+    mode = parent.config.getoption("course_notebooks")
+    if file_path.suffix != ".ipynb" or mode == "off" or ".ipynb_checkpoints" in file_path.parts:
+        return None
+    if mode == "suite":
+        return CourseNotebook.from_parent(parent, path=file_path)
+    return NotebookRun.from_parent(parent, path=file_path, variant=LEARNER)
+
+
+class CourseNotebook(pytest.File):
+    """One notebook of the course: collects its shipped and solved runs."""
+
+    def collect(self):
+        for variant in (SHIPPED, SOLVED):
+            yield NotebookRun.from_parent(
+                self, path=self.path, name=variant, nodeid=f"{self.nodeid}::{variant}",
+                variant=variant,
+            )
+
+
+class NotebookRun(IPyNbFile):
+    """One kernel running one version of a notebook, a test item per code cell."""
+
+    def __init__(self, *args, variant: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.variant = variant
+        self.compare_outputs = False
+
+    def collect(self):
+        self.nb = notebook.read(self.path)
+        if self.variant == SOLVED:
+            self.nb = notebook.solved_copy(self.nb, load_exercises(notebook_id_of(self.path)))
+        cell_num = 0
+        for cell in self.nb.cells:
+            if cell.cell_type != "code":
+                continue
+            options = defaultdict(bool, find_metadata_tags(cell.metadata))
+            options.update(dict(find_comment_markers(cell.source)))
+            options.setdefault("check", False)
+            probe = notebook.tagged_id(cell, "probe:")
+            if probe:
+                exercise_id, number = probe.rsplit(":", 1)
+                role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} wrong answer {number})"
+            else:
+                role, exercise_id = notebook.cell_role(cell)
+                name = f"Cell {cell_num}" + (f" ({exercise_id} {role})" if exercise_id else "")
+            yield CourseCell.from_parent(
+                self, name=name, cell_num=cell_num, cell=cell, options=options,
+                role=role, exercise_id=exercise_id,
+            )
+            if not probe:
+                cell_num += 1
+
+
+class CourseCell(IPyNbCell):
+    def __init__(self, *args, role: str, exercise_id: str | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role = role
+        self.exercise_id = exercise_id
+
+    def _kernel_error(self) -> tuple[str, str] | None:
+        for out in self.test_outputs or []:
+            if out.get("output_type") == "error":
+                return out["ename"], out["evalue"]
+        return None
+
+    def runtest(self):
+        try:
+            super().runtest()
+            failure = None
+        except NbCellError as err:
+            failure = err
+        kernel_error = self._kernel_error()
+        status, reason = outcome_from_error(*kernel_error) if kernel_error else (CORRECT, "")
+        if failure is not None and kernel_error is None:  # a timeout or a dead kernel
+            status, reason = ERROR, str(failure)
+        if self.role in ("check", "answer"):
+            self.user_properties.append((OUTCOME_KEY, (self.exercise_id, self.role, status, reason)))
+
+        if self.parent.variant == SHIPPED and self.role == "check":
+            if status == NOT_ATTEMPTED:
+                return
+            if status == CORRECT:
+                self.raise_cell_error(
+                    f"check {self.exercise_id} passes on the untouched stub: the check is vacuous."
+                )
+            self.raise_cell_error(
+                f"check {self.exercise_id} on the untouched stub should say 'not attempted', "
+                f"got {status}: {reason}"
+            )
+        if failure is not None:
+            raise failure
+
+    def repr_failure(self, excinfo, style=None):
+        error = self._kernel_error()
+        if self.role in ("check", "probe") and error:
+            return f"{self.exercise_id} {self.role}: {error[0]}: {error[1]}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, self.nodeid
+
+
+class NotebookTimes:
+    """Adds up the time of every phase of every cell of a notebook run, printed at the end."""
+
+    def __init__(self, config):
+        self.config = config
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def pytest_runtest_logreport(self, report):
+        if ".ipynb" in report.nodeid and not hasattr(self.config, "workerinput"):
+            run = "::".join(report.nodeid.split("::")[:-1])
+            self.seconds[run] += report.duration
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.seconds:
+            return
+        terminalreporter.section("notebook run times")
+        for run, seconds in sorted(self.seconds.items(), key=lambda kv: -kv[1]):
+            flag = f"  over the {NOTEBOOK_BUDGET_S} s budget" if seconds > NOTEBOOK_BUDGET_S else ""
+            terminalreporter.write_line(f"{seconds:7.1f} s  {run}{flag}")

@@ -1,0 +1,107 @@
+"""The notebook format: cell roles by tag, the shared setup cell, solved copies, clean outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from mlcourse.exercise import Exercise
+
+ANSWER_TAG = "exercise:"  # the stub cell a learner edits, e.g. "exercise:01.01.3"
+CHECK_TAG = "check:"  # the one-line check cell below it, e.g. "check:01.01.3"
+SETUP_SOURCE = '''\
+# Setup, the same in every notebook: course toolkit, seeded random generator `rng`,
+# plot defaults, and this notebook's exercises `ex` (ex.q1.check(), .hint(), .solution()).
+import mlcourse
+
+rng, ex = mlcourse.start("{notebook_id}")'''
+
+
+def read(path: str | Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def code_cells(nb) -> list:
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def setup_source(notebook_id: str) -> str:
+    return SETUP_SOURCE.format(notebook_id=notebook_id)
+
+
+def tagged_id(cell, prefix: str) -> str | None:
+    """The exercise id in a cell's ``prefix`` tag, or None."""
+    for tag in cell.get("metadata", {}).get("tags", []):
+        if isinstance(tag, str) and tag.startswith(prefix):
+            return tag[len(prefix) :]
+    return None
+
+
+def cell_role(cell) -> tuple[str, str | None]:
+    """('answer' | 'check' | 'lesson', exercise id or None)."""
+    if cell.cell_type == "code":
+        for role, prefix in (("answer", ANSWER_TAG), ("check", CHECK_TAG)):
+            exercise_id = tagged_id(cell, prefix)
+            if exercise_id:
+                return role, exercise_id
+    return "lesson", None
+
+
+def check_source(exercise: Exercise) -> str:
+    handle = f"ex.q{exercise.number}"
+    return f"{handle}.check()\n# {handle}.hint()\n# {handle}.solution()"
+
+
+def probe_source(exercise_id: str, index: int) -> str:
+    return (
+        "from mlcourse.probes import assert_wrong_answer_fails\n"
+        f'assert_wrong_answer_fails("{exercise_id}", {index}, globals())'
+    )
+
+
+def solved_copy(nb, exercises: list[Exercise]):
+    """A copy with every answer cell replaced by its reference solution and, after each check,
+    one probe cell per recorded wrong answer (each must fail its check with its own message)."""
+    by_id = {e.id: e for e in exercises}
+    solved = nbformat.from_dict(nb)
+    cells = []
+    for cell in solved.cells:
+        role, exercise_id = cell_role(cell)
+        if role == "answer" and exercise_id in by_id:
+            cell.source = by_id[exercise_id].solution
+        cells.append(cell)
+        if role == "check" and exercise_id in by_id:
+            for index, _ in enumerate(by_id[exercise_id].wrong_answers):
+                probe = nbformat.v4.new_code_cell(probe_source(exercise_id, index))
+                probe.metadata["tags"] = [f"probe:{exercise_id}:{index + 1}"]
+                cells.append(probe)
+    solved.cells = cells
+    return solved
+
+
+def with_answers(nb, answers: dict[str, str]):
+    """A copy whose answer cells hold ``answers[exercise_id]`` (used to paste solutions)."""
+    filled = nbformat.from_dict(nb)
+    for cell in filled.cells:
+        role, exercise_id = cell_role(cell)
+        if role == "answer" and exercise_id in answers:
+            cell.source = answers[exercise_id]
+    return filled
+
+
+def has_outputs(cell) -> bool:
+    return cell.cell_type == "code" and bool(cell.get("outputs") or cell.get("execution_count"))
+
+
+def strip_outputs(nb) -> int:
+    """Remove outputs and execution counts in place (keeping cells marked NBVAL_CHECK_OUTPUT)."""
+    stripped = 0
+    for cell in code_cells(nb):
+        if "NBVAL_CHECK_OUTPUT" in cell.source:
+            continue
+        if has_outputs(cell):
+            stripped += 1
+        cell.outputs = []
+        cell.execution_count = None
+    return stripped
