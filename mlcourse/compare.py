@@ -110,10 +110,12 @@ def diff_arrays(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: fl
         return f"`{name}` cannot be turned into an array ({err}). Make every row the same length."
     if got_arr.shape != expected.shape:
         fix = ""
-        if got_arr.size == expected.size:
-            fix = f" It has the right number of elements: reshape it with `.reshape{expected.shape}`."
-        elif got_arr.shape == expected.shape[::-1]:
+        if got_arr.ndim > 1 and got_arr.shape == expected.shape[::-1]:
             fix = " It looks transposed: check the order of the operands or use `.T`."
+        elif got_arr.size == expected.size:
+            fix = (
+                f" It has the right number of elements: reshape it with `.reshape{expected.shape}`."
+            )
         return f"`{name}` should have shape {expected.shape}, got shape {got_arr.shape}.{fix}"
     numeric = np.issubdtype(expected.dtype, np.number)
     if numeric and not (
@@ -121,7 +123,8 @@ def diff_arrays(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: fl
     ):
         return f"`{name}` should hold numbers, got dtype {got_arr.dtype}."
     if not numeric:
-        bad = np.argwhere(got_arr != expected)
+        same = (got_arr == expected) | (_missing(got_arr) & _missing(expected))
+        bad = np.argwhere(~np.asarray(same, dtype=bool))
         if bad.size == 0:
             return None
         where = tuple(int(i) for i in bad[0])
@@ -136,7 +139,7 @@ def diff_arrays(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: fl
         return None
     bad = np.argwhere(~close)
     where = tuple(int(i) for i in bad[0]) if expected.ndim else ()
-    got_v, exp_v = got_f[where], exp_f[where]
+    got_v, exp_v = float(got_f[where]), float(exp_f[where])
     if np.isnan(got_v) or np.isnan(exp_v):
         detail = f"got {got_v!r} where {'a number' if np.isnan(got_v) else 'NaN'} is expected"
     else:
@@ -148,20 +151,30 @@ def diff_arrays(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: fl
     )
 
 
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Element-wise 'is None or NaN' for arrays of any dtype."""
+    flat = [v is None or (isinstance(v, float) and math.isnan(v)) for v in values.ravel()]
+    return np.array(flat, dtype=bool).reshape(values.shape)
+
+
 def diff_frames(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9):
     """Reason why DataFrame ``got`` differs: type, columns, shape, dtypes, index, values."""
     import pandas as pd
 
     if not isinstance(got, pd.DataFrame):
-        fix = " Use `.to_frame()` to turn a Series into a DataFrame." if isinstance(
-            got, pd.Series
-        ) else ""
+        fix = (
+            " Use `.to_frame()` to turn a Series into a DataFrame."
+            if isinstance(got, pd.Series)
+            else ""
+        )
         return f"`{name}` should be a pandas DataFrame, got {type_name(got)}.{fix}"
     missing = set(expected.columns) - set(got.columns)
     unexpected = set(got.columns) - set(expected.columns)
     if missing or unexpected:
-        parts = [listed("missing:", missing) if missing else "", listed("unexpected:", unexpected)
-                 if unexpected else ""]
+        parts = [
+            listed("missing:", missing) if missing else "",
+            listed("unexpected:", unexpected) if unexpected else "",
+        ]
         return f"`{name}` has the wrong columns; " + ", ".join(p for p in parts if p) + "."
     if list(got.columns) != list(expected.columns):
         return f"`{name}` has the right columns in the wrong order: use `{name}[{list(expected.columns)!r}]`."
@@ -175,14 +188,22 @@ def diff_frames(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: fl
     for column in expected.columns:
         e_col, g_col = expected[column], got[column]
         if pd.api.types.is_numeric_dtype(e_col) != pd.api.types.is_numeric_dtype(g_col):
-            return f"column {column!r} of `{name}` should have dtype {e_col.dtype}, got {g_col.dtype}."
+            return (
+                f"column {column!r} of `{name}` should have dtype {e_col.dtype}, got {g_col.dtype}."
+            )
         label = f"{name}[{column!r}]"
         if pd.api.types.is_numeric_dtype(e_col):
-            reason = diff_arrays(label, g_col.to_numpy(dtype=float, na_value=np.nan),
-                                 e_col.to_numpy(dtype=float, na_value=np.nan), rtol, atol)
+            reason = diff_arrays(
+                label,
+                g_col.to_numpy(dtype=float, na_value=np.nan),
+                e_col.to_numpy(dtype=float, na_value=np.nan),
+                rtol,
+                atol,
+            )
         else:
-            reason = diff_arrays(label, g_col.astype(object).to_numpy(),
-                                 e_col.astype(object).to_numpy())
+            reason = diff_arrays(
+                label, g_col.astype(object).to_numpy(), e_col.astype(object).to_numpy()
+            )
         if reason:
             return reason
     return None

@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from mlcourse import compare
 from mlcourse.outcomes import Incorrect, NotAttempted
@@ -86,7 +87,9 @@ class Function(Comparator):
         if not callable(got):
             return f"`{name}` should be a function, got {compare.type_name(got)}."
         for case, want in zip(self.cases, expected):
-            call = f"{name}({', '.join(f'{k}={compare.short_repr(v, 40)}' for k, v in case.items())})"
+            call = (
+                f"{name}({', '.join(f'{k}={compare.short_repr(v, 40)}' for k, v in case.items())})"
+            )
             try:
                 result = got(**_copied(case))
             except NotImplementedError:
@@ -97,6 +100,7 @@ class Function(Comparator):
                 return f"`{call}` returned None. Did you forget the `return` statement?"
             reason = self.returns.diff("result", result, want)
             if reason:
+                reason = reason.replace("`result` = ", "the result ", 1)
                 return f"for `{call}`: " + reason.replace("`result`", "the result", 1)
         return None
 
@@ -158,7 +162,9 @@ class Exercise:
 
     def run_code(self, code: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
         """Run answer code on a copy of the notebook's namespace and return the checked names."""
-        scope = dict(namespace)
+        # Without the learner's bindings of the checked names: code that forgets to define one
+        # must not inherit the learner's answer and so compare it with itself.
+        scope = {k: v for k, v in namespace.items() if k not in self.checks}
         with _quiet(), _closing_new_figures():
             exec(compile(code, f"<{self.id}>", "exec"), scope)  # noqa: S102 - our own spec code
         missing = [n for n in self.names if n not in scope]
@@ -180,7 +186,9 @@ class Exercise:
             if value is _MISSING:
                 raise NotAttempted(self.id, f"`{name}` is not defined yet: run your answer cell.")
             if value is Ellipsis:
-                raise NotAttempted(self.id, f"replace the `...` in `{name} = ...` with your answer.")
+                raise NotAttempted(
+                    self.id, f"replace the `...` in `{name} = ...` with your answer."
+                )
         expected = self.expected_values(namespace)
         reason = self._first_reason(got, expected)
         if reason is None:

@@ -22,7 +22,7 @@ from nbval.plugin import IPyNbCell, IPyNbFile, NbCellError, find_comment_markers
 
 from mlcourse import notebook
 from mlcourse.outcomes import CORRECT, ERROR, NOT_ATTEMPTED, outcome_from_error
-from mlcourse.registry import load_exercises, notebook_id_of
+from mlcourse.registry import load_exercises
 
 SHIPPED, SOLVED, LEARNER = "shipped", "solved", "learner"
 OUTCOME_KEY = "mlcourse_outcome"
@@ -40,7 +40,9 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a slow test (run by make test, skip with -m 'not slow')")
+    config.addinivalue_line(
+        "markers", "slow: a slow test (run by make test, skip with -m 'not slow')"
+    )
     if config.getoption("course_notebooks") != "off":
         config.option.nbval_current_env = True  # always the course's own environment
     config.pluginmanager.register(NotebookTimes(config), "mlcourse-notebook-times")
@@ -61,7 +63,10 @@ class CourseNotebook(pytest.File):
     def collect(self):
         for variant in (SHIPPED, SOLVED):
             yield NotebookRun.from_parent(
-                self, path=self.path, name=variant, nodeid=f"{self.nodeid}::{variant}",
+                self,
+                path=self.path,
+                name=variant,
+                nodeid=f"{self.nodeid}::{variant}",
                 variant=variant,
             )
 
@@ -77,7 +82,9 @@ class NotebookRun(IPyNbFile):
     def collect(self):
         self.nb = notebook.read(self.path)
         if self.variant == SOLVED:
-            self.nb = notebook.solved_copy(self.nb, load_exercises(notebook_id_of(self.path)))
+            self.nb = notebook.solved_copy(
+                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb))
+            )
         cell_num = 0
         for cell in self.nb.cells:
             if cell.cell_type != "code":
@@ -93,11 +100,20 @@ class NotebookRun(IPyNbFile):
                 role, exercise_id = notebook.cell_role(cell)
                 name = f"Cell {cell_num}" + (f" ({exercise_id} {role})" if exercise_id else "")
             yield CourseCell.from_parent(
-                self, name=name, cell_num=cell_num, cell=cell, options=options,
-                role=role, exercise_id=exercise_id,
+                self,
+                name=name,
+                cell_num=cell_num,
+                cell=cell,
+                options=options,
+                role=role,
+                exercise_id=exercise_id,
             )
             if not probe:
                 cell_num += 1
+
+
+class HarnessFailure(Exception):
+    """A cell ran, but not as the suite requires (e.g. a check that passes on its stub)."""
 
 
 class CourseCell(IPyNbCell):
@@ -123,16 +139,18 @@ class CourseCell(IPyNbCell):
         if failure is not None and kernel_error is None:  # a timeout or a dead kernel
             status, reason = ERROR, str(failure)
         if self.role in ("check", "answer"):
-            self.user_properties.append((OUTCOME_KEY, (self.exercise_id, self.role, status, reason)))
+            self.user_properties.append(
+                (OUTCOME_KEY, (self.exercise_id, self.role, status, reason))
+            )
 
         if self.parent.variant == SHIPPED and self.role == "check":
             if status == NOT_ATTEMPTED:
                 return
             if status == CORRECT:
-                self.raise_cell_error(
+                raise HarnessFailure(
                     f"check {self.exercise_id} passes on the untouched stub: the check is vacuous."
                 )
-            self.raise_cell_error(
+            raise HarnessFailure(
                 f"check {self.exercise_id} on the untouched stub should say 'not attempted', "
                 f"got {status}: {reason}"
             )
@@ -140,6 +158,8 @@ class CourseCell(IPyNbCell):
             raise failure
 
     def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, HarnessFailure):
+            return str(excinfo.value)
         error = self._kernel_error()
         if self.role in ("check", "probe") and error:
             return f"{self.exercise_id} {self.role}: {error[0]}: {error[1]}"
@@ -157,7 +177,8 @@ class NotebookTimes:
         self.seconds: dict[str, float] = defaultdict(float)
 
     def pytest_runtest_logreport(self, report):
-        if ".ipynb" in report.nodeid and not hasattr(self.config, "workerinput"):
+        is_notebook = report.nodeid.split("::")[0].endswith(".ipynb")
+        if is_notebook and not hasattr(self.config, "workerinput"):
             run = "::".join(report.nodeid.split("::")[:-1])
             self.seconds[run] += report.duration
 

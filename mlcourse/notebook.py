@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
 
 from mlcourse.exercise import Exercise
+from mlcourse.registry import notebook_id_from_path
 
 ANSWER_TAG = "exercise:"  # the stub cell a learner edits, e.g. "exercise:01.01.3"
 CHECK_TAG = "check:"  # the one-line check cell below it, e.g. "check:01.01.3"
-SETUP_SOURCE = '''\
+SETUP_SOURCE = """\
 # Setup, the same in every notebook: course toolkit, seeded random generator `rng`,
 # plot defaults, and this notebook's exercises `ex` (ex.q1.check(), .hint(), .solution()).
 import mlcourse
 
-rng, ex = mlcourse.start("{notebook_id}")'''
+rng, ex = mlcourse.start("{notebook_id}")"""
+
+
+_START_CALL = re.compile(r"""mlcourse\.start\(\s*["']([^"']+)["']""")
+
+
+def notebook_id(path: str | Path, nb=None) -> str:
+    """The id a notebook declares in its setup cell (``mlcourse.start("01.01")``), so that a
+    learner's copy anywhere, under any name, still finds its exercises; else from its path."""
+    nb = nb if nb is not None else read(path)
+    for cell in code_cells(nb)[:1]:
+        match = _START_CALL.search(cell.source)
+        if match:
+            return match.group(1)
+    return notebook_id_from_path(Path(path))
 
 
 def read(path: str | Path) -> nbformat.NotebookNode:
@@ -105,3 +121,7 @@ def strip_outputs(nb) -> int:
         cell.outputs = []
         cell.execution_count = None
     return stripped
+
+
+def write(nb, path: str | Path) -> None:
+    nbformat.write(nb, str(path))

@@ -31,7 +31,7 @@ def spec_paths(root: Path | None = None) -> list[Path]:
     return sorted(p for place in places if place.is_dir() for p in place.rglob(f"*{SPEC_SUFFIX}"))
 
 
-def notebook_id_of(path: Path) -> str:
+def notebook_id_from_path(path: Path) -> str:
     """'modules/01-math/01_vectors_matrices.ipynb' -> '01.01'; capstone notebooks -> 'cap.NN'."""
     path = Path(path)
     module = "cap" if path.parent.name == "notebooks" else path.parent.name[:2]
@@ -45,10 +45,12 @@ def notebook_id_of(path: Path) -> str:
 
 def load_exercises(notebook_id: str, root: Path | None = None) -> list[Exercise]:
     """The ``EXERCISES`` list of the spec module that belongs to notebook ``notebook_id``."""
-    matches = [p for p in spec_paths(root) if notebook_id_of(p) == notebook_id]
+    matches = [p for p in spec_paths(root) if notebook_id_from_path(p) == notebook_id]
     if len(matches) != 1:
         found = "none" if not matches else ", ".join(str(m) for m in matches)
-        raise SpecError(f"notebook {notebook_id!r} should have exactly one spec file, found {found}.")
+        raise SpecError(
+            f"notebook {notebook_id!r} should have exactly one spec file, found {found}."
+        )
     exercises = _import(matches[0]).EXERCISES
     for exercise in exercises:
         if exercise.notebook_id != notebook_id:

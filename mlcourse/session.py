@@ -28,7 +28,9 @@ class BoundExercise:
         try:
             self.exercise.check(namespace)
         except CheckOutcome as outcome:
-            outcome.help_line = f"{self.handle}.hint() for a hint, {self.handle}.solution() to compare"
+            outcome.help_line = (
+                f"{self.handle}.hint() for a hint, {self.handle}.solution() to compare"
+            )
             raise
         view.show_correct(self.exercise.id, self.exercise.title)
 
@@ -78,6 +80,12 @@ def _plot_defaults() -> None:
     import matplotlib as mpl
 
     mpl.rcParams.update(
-        {"figure.figsize": (6, 4), "figure.dpi": 100, "axes.grid": True, "grid.alpha": 0.3,
-         "axes.spines.top": False, "axes.spines.right": False}
+        {
+            "figure.figsize": (6, 4),
+            "figure.dpi": 100,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
     )

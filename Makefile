@@ -1,0 +1,61 @@
+# One command per task; each installs what it needs on first use.
+# Without make, run the command shown in each target's comment (see README, "Without make").
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+NB ?=                     # optional notebook or folder for `make check`, e.g. NB=modules/01-math
+WORKERS ?= 2
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help install lab check test lint format strip lock bench clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed  ## create .venv and install the pinned environment (done by every target)
+
+lab: install  ## open JupyterLab on the course (python -m jupyter lab)
+	$(PY) -m jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
+
+check: install  ## run your notebooks and tabulate exercise outcomes (python -m mlcourse check NB)
+	$(PY) -m mlcourse check $(NB)
+
+lint: install  ## ruff over code and notebooks (python -m ruff check .)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check mlcourse tests benchmarks
+
+format: install  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format mlcourse tests benchmarks
+	$(BIN)/ruff check --fix .
+
+test: install lint  ## the whole suite: lint, toolkit tests, every notebook shipped and solved
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile
+
+strip: install  ## remove notebook outputs before committing (python -m mlcourse strip)
+	$(PY) -m mlcourse strip
+
+lock: install  ## re-resolve requirements.in into requirements.txt and environment.yml
+	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet -r requirements.in
+	{ echo "# Pinned lock of requirements.in, made by \`make lock\` on Python 3.11 (linux x86_64)."; \
+	  echo "# Install with: pip install -r requirements.txt -e . --no-deps"; \
+	  build/lock-venv/bin/pip freeze --exclude-editable | sed -E 's/^torch==([0-9.]+)\+cpu$$/torch==\1/'; \
+	} > requirements.txt
+	$(PY) -m mlcourse.environment
+
+bench: install  ## measure check latency and per-notebook run times
+	$(PY) benchmarks/check_latency.py
+	$(PY) benchmarks/suite_times.py
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

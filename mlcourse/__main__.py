@@ -1,0 +1,3 @@
+from mlcourse.cli import main
+
+raise SystemExit(main())

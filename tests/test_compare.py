@@ -1,0 +1,110 @@
+"""The comparison helpers: each difference gets its own, specific reason."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcourse import compare
+
+
+@pytest.mark.parametrize(
+    "got, expected, fragment",
+    [
+        (np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]), "should have shape (3,), got shape (2,)"),
+        (np.ones((3, 2)), np.ones((2, 3)), "looks transposed"),
+        (np.ones(6), np.ones((2, 3)), "reshape it with `.reshape(2, 3)`"),
+        (
+            np.array([1.0, 2.5, 3.0]),
+            np.array([1.0, 2.0, 3.0]),
+            "first at index (1,): got 2.5, off by 0.5",
+        ),
+        (np.array(["a", "b"]), np.array([1.0, 2.0]), "should hold numbers"),
+        ({"a": 1}, np.array([1.0]), "should be a NumPy array, got dict"),
+        (np.array([np.nan, 1.0]), np.array([0.0, 1.0]), "got nan where a number is expected"),
+        (np.array(["x", "z"]), np.array(["x", "y"]), "first at index (1,): got np.str_('z')"),
+    ],
+)
+def test_diff_arrays_names_the_problem(got, expected, fragment):
+    reason = compare.diff_arrays("w", got, expected)
+    assert reason is not None and fragment in reason, reason
+
+
+def test_diff_arrays_accepts_lists_and_tolerance():
+    assert compare.diff_arrays("w", [1.0, 2.0 + 1e-9], np.array([1.0, 2.0])) is None
+    assert compare.diff_arrays("w", np.array([1.0, 2.1]), np.array([1.0, 2.0]), rtol=0.1) is None
+
+
+def test_diff_arrays_does_not_print_the_expected_values():
+    reason = compare.diff_arrays("w", np.array([7.25]), np.array([123.456]))
+    assert "123.456" not in reason and "7.25" in reason
+
+
+@pytest.mark.parametrize(
+    "got, expected, fragment",
+    [
+        (np.array([5.0, 6.0]), 5.0, "should be a number, got numpy.ndarray"),
+        (np.array([5.0]), 5.0, "Use `.item()`"),
+        (True, 1.0, "should be a number, got bool"),
+        (6.0, 5.0, "too large by 1 (20.0% relative)"),
+        (4.0, 5.0, "too small by 1"),
+        (float("nan"), 5.0, "it should not be NaN"),
+    ],
+)
+def test_diff_scalars_names_the_problem(got, expected, fragment):
+    reason = compare.diff_scalars("score", got, expected)
+    assert reason is not None and fragment in reason, reason
+
+
+def test_diff_scalars_accepts_numpy_numbers_within_tolerance():
+    assert compare.diff_scalars("score", np.float32(0.1), 0.1, rtol=1e-6) is None
+    assert compare.diff_scalars("score", np.array(2.0), 2.0) is None
+    assert compare.diff_scalars("score", float("nan"), float("nan")) is None
+
+
+@pytest.mark.parametrize(
+    "got, expected, fragment",
+    [
+        (3, "3", "should be of type str, got int"),
+        ({1, 2, 9}, {1, 2, 3}, "missing: [3], unexpected: [9]"),
+        ([1, 2], [1, 2, 3], "should have 3 elements, got 2"),
+        ((1, 5, 3), (1, 2, 3), "differs first at position 1: got 5"),
+        ("cat", "dog", "'cat', which is not the expected value"),
+    ],
+)
+def test_diff_exact_names_the_problem(got, expected, fragment):
+    reason = compare.diff_exact("answer", got, expected)
+    assert reason is not None and fragment in reason, reason
+
+
+def test_diff_exact_treats_numpy_integers_as_integers():
+    assert compare.diff_exact("k", np.int64(3), 3) is None
+
+
+EXPECTED_FRAME = pd.DataFrame({"city": ["a", "b", None], "n": [1.0, 2.0, np.nan]})
+
+
+@pytest.mark.parametrize(
+    "got, fragment",
+    [
+        (EXPECTED_FRAME["n"], "Use `.to_frame()`"),
+        (EXPECTED_FRAME.rename(columns={"n": "count"}), "missing: ['n'], unexpected: ['count']"),
+        (EXPECTED_FRAME[["n", "city"]], "right columns in the wrong order"),
+        (EXPECTED_FRAME.iloc[:2], "should have 3 rows, got 2"),
+        (EXPECTED_FRAME.set_index(pd.Index([5, 6, 7])), "different index"),
+        (EXPECTED_FRAME.assign(n=[1.0, 2.5, np.nan]), "`df['n']` differs in 1 of 3 elements"),
+        (EXPECTED_FRAME.assign(n=["1", "2", "3"]), "column 'n' of `df` should have dtype float64"),
+        (EXPECTED_FRAME.assign(city=["a", "c", None]), "`df['city']` differs in 1 of 3"),
+    ],
+)
+def test_diff_frames_names_the_problem(got, fragment):
+    reason = compare.diff_frames("df", got, EXPECTED_FRAME)
+    assert reason is not None and fragment in reason, reason
+
+
+def test_diff_frames_equal_frames_including_missing_values():
+    assert compare.diff_frames("df", EXPECTED_FRAME.copy(), EXPECTED_FRAME) is None
+
+
+def test_listed_caps_at_five_and_counts_the_rest():
+    text = compare.listed("missing:", list("gfedcba"))
+    assert text == "missing: ['a', 'b', 'c', 'd', 'e'] and 2 more"

@@ -1,0 +1,79 @@
+"""The suite is not vacuous: a broken reference solution or a check that always passes fails it.
+
+Each test copies module 01 into a temporary course, breaks one spec, and runs the notebook
+suite on it in a subprocess (as `make test` would), then reads which tests failed and why.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+SPEC = "01_vectors_matrices_exercises.py"
+
+
+def run_suite_on_broken_copy(tmp_path, old, new):
+    module = tmp_path / "modules" / "01-math"
+    shutil.copytree(ROOT / "modules" / "01-math", module)
+    spec = module / SPEC
+    text = spec.read_text()
+    assert old in text, "the spec changed: update this test's edit"
+    spec.write_text(text.replace(old, new, 1))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(tmp_path / "modules"),
+            "-o",
+            "addopts=",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            "-rf",
+            "--tb=line",
+            "--nbval-cell-timeout=120",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "MLCOURSE_ROOT": str(tmp_path), "COLUMNS": "400"},
+    )
+    assert result.returncode == 1, result.stdout[-3000:]
+    return [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
+
+
+def test_deleting_a_reference_solution_body_fails_the_suite(tmp_path):
+    failed = run_suite_on_broken_copy(
+        tmp_path,
+        "return (u @ v) / (np.linalg.norm(u) * np.linalg.norm(v))",
+        "pass",
+    )
+    print("\n".join(failed))
+    assert any("solved::Cell 6 (01.01.2 check)" in f for f in failed), failed
+    assert all("01.01.2" in f for f in failed), failed
+
+
+def test_a_check_that_always_passes_fails_the_suite(tmp_path):
+    failed = run_suite_on_broken_copy(
+        tmp_path,
+        'checks={"l2_norm": Function(cases=_VECTOR_CASES)}',
+        'checks={"l2_norm": type("AlwaysPasses", (Close,), {"diff": lambda *a: None})()}',
+    )
+    print("\n".join(failed))
+    assert any("shipped::Cell 4 (01.01.1 check)" in f and "vacuous" in f for f in failed), failed
+    assert any("(01.01.1 wrong answer 1)" in f and "passes the check" in f for f in failed)
+    assert any("(01.01.1 wrong answer 2)" in f for f in failed), failed
+
+
+@pytest.mark.parametrize("exercise_id", ["01.01.4"])
+def test_a_wrong_answer_equal_to_the_solution_fails_the_suite(tmp_path, exercise_id):
+    failed = run_suite_on_broken_copy(tmp_path, '"M = R @ S\\n"', '"M = S @ R\\n"')
+    print("\n".join(failed))
+    assert any(f"({exercise_id} wrong answer 1)" in f and "passes the check" in f for f in failed)
