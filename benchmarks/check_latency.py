@@ -1,0 +1,88 @@
+"""How long one check call takes, per exercise: correct answers and known wrong answers.
+
+Runs each notebook's solved version in this process (same code as the notebook cells, the
+matplotlib Agg backend, no kernel), then times ``Exercise.check`` on the solution and on each
+recorded wrong answer. Target: median check latency <= 50 ms.
+
+    python benchmarks/check_latency.py [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import statistics
+import time
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from mlcourse import notebook  # noqa: E402
+from mlcourse.outcomes import CheckOutcome  # noqa: E402
+from mlcourse.registry import course_root, load_exercises  # noqa: E402
+
+TARGET_MS = 50.0
+
+
+def solved_namespace(path: Path, exercises) -> dict:
+    """Run the solved notebook's code cells in a fresh namespace (cwd = the notebook's folder)."""
+    nb = notebook.solved_copy(notebook.read(path), exercises)
+    namespace: dict = {"__name__": "__main__"}
+    previous = Path.cwd()
+    os.chdir(path.parent)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for cell in notebook.code_cells(nb):
+                role, _ = notebook.cell_role(cell)
+                if role != "check" and not notebook.tagged_id(cell, "probe:"):
+                    exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102
+    finally:
+        os.chdir(previous)
+    return namespace
+
+
+def time_check(exercise, namespace, repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with contextlib.suppress(CheckOutcome):
+            exercise.check(namespace)
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30, help="check calls per measurement")
+    args = parser.parse_args()
+
+    rows, all_timings = [], []
+    for path in sorted((course_root() / "modules").rglob("[0-9][0-9]_*.ipynb")):
+        exercises = load_exercises(notebook.notebook_id(path))
+        namespace = solved_namespace(path, exercises)
+        for exercise in exercises:
+            correct = time_check(exercise, namespace, args.repeat)
+            wrong = []
+            for answer in exercise.wrong_answers:
+                scope = dict(namespace)
+                scope.update(exercise.run_code(answer.code, namespace))
+                wrong += time_check(exercise, scope, args.repeat)
+            all_timings += correct + wrong
+            rows.append((exercise.id, statistics.median(correct), statistics.median(wrong)))
+
+    print(f"check latency, median of {args.repeat} calls (ms)")
+    print(f"{'exercise':<10} {'correct':>9} {'wrong answer':>13}")
+    for exercise_id, correct_ms, wrong_ms in rows:
+        print(f"{exercise_id:<10} {correct_ms:9.2f} {wrong_ms:13.2f}")
+    overall = statistics.median(all_timings)
+    p95 = statistics.quantiles(all_timings, n=20)[-1]
+    verdict = "meets" if overall <= TARGET_MS else "MISSES"
+    print(f"\nall checks: median {overall:.2f} ms, p95 {p95:.2f} ms, "
+          f"{len(all_timings)} calls; {verdict} the {TARGET_MS:.0f} ms target")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
