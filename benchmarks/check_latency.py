@@ -79,8 +79,10 @@ def main() -> int:
     overall = statistics.median(all_timings)
     p95 = statistics.quantiles(all_timings, n=20)[-1]
     verdict = "meets" if overall <= TARGET_MS else "MISSES"
-    print(f"\nall checks: median {overall:.2f} ms, p95 {p95:.2f} ms, "
-          f"{len(all_timings)} calls; {verdict} the {TARGET_MS:.0f} ms target")
+    print(
+        f"\nall checks: median {overall:.2f} ms, p95 {p95:.2f} ms, "
+        f"{len(all_timings)} calls; {verdict} the {TARGET_MS:.0f} ms target"
+    )
     return 0
 
 

@@ -23,16 +23,30 @@ def main(argv: list[str]) -> int:
     targets = argv or ["modules"]
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", *targets, "-p", "no:xdist", "-q", "-o", "addopts=",
-         "-p", "no:cacheprovider", "--nbval-cell-timeout=120"],
-        cwd=root, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *targets,
+            "-p",
+            "no:xdist",
+            "-q",
+            "-o",
+            "addopts=",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-cell-timeout=120",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
     )
     wall = time.perf_counter() - start
     lines = result.stdout.splitlines()
     rows = []
     if "notebook run times" in result.stdout:
         index = next(i for i, line in enumerate(lines) if "notebook run times" in line)
-        for line in lines[index + 1:]:
+        for line in lines[index + 1 :]:
             match = re.match(r"\s*([\d.]+) s\s+(\S+)", line)
             if not match:
                 break
@@ -41,8 +55,10 @@ def main(argv: list[str]) -> int:
     for seconds, run in rows:
         flag = "" if seconds <= BUDGET_S else f"  over the {BUDGET_S} s budget"
         print(f"{seconds:8.1f}  {run}{flag}")
-    print(f"\n{len(rows)} notebook runs, {sum(s for s, _ in rows):.1f} s in cells and kernels, "
-          f"{wall:.1f} s wall; pytest: {lines[-1] if lines else 'no output'}")
+    print(
+        f"\n{len(rows)} notebook runs, {sum(s for s, _ in rows):.1f} s in cells and kernels, "
+        f"{wall:.1f} s wall; pytest: {lines[-1] if lines else 'no output'}"
+    )
     return result.returncode
 
 

@@ -207,3 +207,88 @@ def diff_frames(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: fl
         if reason:
             return reason
     return None
+
+
+def diff_estimator_api(name: str, estimator: Any, X: Any, y: Any) -> str | None:
+    """Reason why ``estimator`` (a class or an instance) breaks the scikit-learn estimator API."""
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+
+    try:
+        instance = estimator() if isinstance(estimator, type) else clone(estimator)
+    except Exception as err:  # noqa: BLE001 - report any failure to construct or clone
+        return f"`{name}` cannot be created with default arguments or cloned: {type(err).__name__}: {err}"
+    for method in ("fit", "predict", "get_params", "set_params"):
+        if not callable(getattr(instance, method, None)):
+            fix = " Inherit from `sklearn.base.BaseEstimator`." if "params" in method else ""
+            return f"`{name}` has no `{method}` method.{fix}"
+    try:
+        instance.predict(X)
+    except NotFittedError:
+        pass
+    except Exception as err:  # noqa: BLE001
+        return (
+            f"`{name}.predict` before `fit` raised {type(err).__name__}; it should raise "
+            "NotFittedError: call `sklearn.utils.validation.check_is_fitted(self)` first."
+        )
+    else:
+        return f"`{name}.predict` works before `fit`; it should raise NotFittedError."
+    returned = instance.fit(X, y)
+    if returned is not instance:
+        return f"`{name}.fit` returned {short_repr(returned)}; it should `return self`."
+    return None
+
+
+def predictions_of(estimator: Any, X: Any, y: Any) -> np.ndarray:
+    """Fit a fresh copy of ``estimator`` (class or instance) on X, y and predict X."""
+    from sklearn.base import clone
+
+    instance = estimator() if isinstance(estimator, type) else clone(estimator)
+    return np.asarray(instance.fit(X, y).predict(X))
+
+
+def plot_data(ax: Any) -> dict:
+    """What a figure shows, as data: line and scatter coordinates, bar heights, labels."""
+    lines = [
+        np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)
+        for line in ax.get_lines()
+    ]
+    points = [
+        np.asarray(c.get_offsets(), dtype=float)
+        for c in ax.collections
+        if hasattr(c, "get_offsets") and len(c.get_offsets())
+    ]
+    bars = [float(p.get_height()) for p in ax.patches if hasattr(p, "get_height")]
+    return {
+        "lines": lines,
+        "points": points,
+        "bars": np.array(bars),
+        "labelled": bool(ax.get_title() and ax.get_xlabel() and ax.get_ylabel()),
+    }
+
+
+def diff_plot(name: str, got: Any, expected: dict, rtol: float = 1e-6, atol: float = 1e-9):
+    """Reason why the matplotlib Axes ``got`` does not show ``expected`` (from ``plot_data``)."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(got, Axes):
+        fix = (
+            " Use `fig.axes[0]` or `fig, ax = plt.subplots()` and keep `ax`."
+            if hasattr(got, "axes")
+            else ""
+        )
+        return f"`{name}` should be a matplotlib Axes, got {type_name(got)}.{fix}"
+    shown = plot_data(got)
+    for kind, noun in (("lines", "line"), ("points", "scatter layer")):
+        if len(shown[kind]) != len(expected[kind]):
+            return f"`{name}` should have {len(expected[kind])} {noun}(s), got {len(shown[kind])}."
+        for i, (g, e) in enumerate(zip(shown[kind], expected[kind])):
+            reason = diff_arrays(f"{name} {noun} {i} data", g, e, rtol, atol)
+            if reason:
+                return reason
+    reason = diff_arrays(f"{name} bar heights", shown["bars"], expected["bars"], rtol, atol)
+    if reason:
+        return reason
+    if expected["labelled"] and not shown["labelled"]:
+        return f"`{name}` needs a title and both axis labels (`ax.set_title`, `set_xlabel`, `set_ylabel`)."
+    return None

@@ -74,6 +74,46 @@ class Frame(Comparator):
 
 
 @dataclass(frozen=True)
+class Estimator(Comparator):
+    """A scikit-learn style estimator (class or instance): API rules, then its predictions on
+    ``X`` after fitting on ``X, y`` compared with the reference estimator's."""
+
+    X: Any
+    y: Any
+    returns: Comparator = Close()
+
+    def expected(self, reference):
+        return compare.predictions_of(reference, self.X, self.y)
+
+    def diff(self, name, got, expected):
+        try:
+            reason = compare.diff_estimator_api(name, got, self.X, self.y)
+            if reason:
+                return reason
+            predictions = compare.predictions_of(got, self.X, self.y)
+        except NotImplementedError:
+            raise _StubCalled from None
+        except Exception as err:  # the learner's estimator failed: say how
+            return f"fitting `{name}` and predicting raised {type(err).__name__}: {err}"
+        reason = self.returns.diff("predictions", predictions, expected)
+        return reason and reason.replace("`predictions`", f"the predictions of `{name}`", 1)
+
+
+@dataclass(frozen=True)
+class Plot(Comparator):
+    """A matplotlib Axes: its lines, scatter points and bars as data, and its labels."""
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def expected(self, reference):
+        return compare.plot_data(reference)
+
+    def diff(self, name, got, expected):
+        return compare.diff_plot(name, got, expected, self.rtol, self.atol)
+
+
+@dataclass(frozen=True)
 class Function(Comparator):
     """A function, checked by calling it on fixed cases and comparing what it returns."""
 

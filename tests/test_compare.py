@@ -108,3 +108,105 @@ def test_diff_frames_equal_frames_including_missing_values():
 def test_listed_caps_at_five_and_counts_the_rest():
     text = compare.listed("missing:", list("gfedcba"))
     assert text == "missing: ['a', 'b', 'c', 'd', 'e'] and 2 more"
+
+
+class MeanRegressor:
+    """A minimal estimator following the scikit-learn API."""
+
+    def __init__(self, shift=0.0):
+        self.shift = shift
+
+    def get_params(self, deep=True):
+        return {"shift": self.shift}
+
+    def set_params(self, **params):
+        self.shift = params.get("shift", self.shift)
+        return self
+
+    def fit(self, X, y):
+        self.mean_ = float(np.mean(y)) + self.shift
+        return self
+
+    def predict(self, X):
+        from sklearn.exceptions import NotFittedError
+
+        if not hasattr(self, "mean_"):
+            raise NotFittedError("call fit first")
+        return np.full(len(X), self.mean_)
+
+
+class NoSelfRegressor(MeanRegressor):
+    def fit(self, X, y):
+        super().fit(X, y)
+
+
+class EagerRegressor(MeanRegressor):
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
+class NoParams:
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return X
+
+
+XY = (np.arange(6.0).reshape(3, 2), np.array([1.0, 2.0, 3.0]))
+
+
+@pytest.mark.parametrize(
+    "estimator, fragment",
+    [
+        (NoParams, "has no `get_params` method. Inherit from `sklearn.base.BaseEstimator`"),
+        (NoSelfRegressor, "returned None; it should `return self`"),
+        (EagerRegressor, "works before `fit`; it should raise NotFittedError"),
+        (lambda required: None, "cannot be created with default arguments"),
+    ],
+)
+def test_diff_estimator_api_names_the_broken_rule(estimator, fragment):
+    reason = compare.diff_estimator_api("est", estimator, *XY)
+    assert reason is not None and fragment in reason, reason
+
+
+def test_diff_estimator_api_accepts_a_correct_estimator_class_or_instance():
+    assert compare.diff_estimator_api("est", MeanRegressor, *XY) is None
+    assert compare.diff_estimator_api("est", MeanRegressor(shift=1.0), *XY) is None
+    assert compare.predictions_of(MeanRegressor(shift=1.0), *XY).tolist() == [3.0, 3.0, 3.0]
+
+
+def draw(xs, ys, title="t", bars=()):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot(xs, ys)
+    if bars:
+        ax.bar(range(len(bars)), bars)
+    ax.set(title=title, xlabel="x", ylabel="y")
+    plt.close(fig)
+    return ax
+
+
+@pytest.mark.parametrize(
+    "got, fragment",
+    [
+        (draw([0, 1], [0, 2]), "`ax line 0 data` differs in 1 of 4 elements"),
+        (draw([0, 1], [0, 1], title=""), "needs a title and both axis labels"),
+        (draw([0, 1], [0, 1], bars=(1, 2)), "`ax bar heights` should have shape (0,)"),
+        ("not an axes", "should be a matplotlib Axes, got str"),
+    ],
+)
+def test_diff_plot_names_the_problem(got, fragment):
+    reason = compare.diff_plot("ax", got, compare.plot_data(draw([0, 1], [0, 1])))
+    assert reason is not None and fragment in reason, reason
+
+
+def test_diff_plot_accepts_the_same_figure():
+    assert (
+        compare.diff_plot("ax", draw([0, 1], [0, 1]), compare.plot_data(draw([0, 1], [0, 1])))
+        is None
+    )

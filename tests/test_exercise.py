@@ -167,3 +167,23 @@ def test_unknown_exercise_attribute_lists_the_known_ones():
 )
 def test_outcome_from_kernel_error(ename, status):
     assert outcome_from_error(ename, "why")[0] == status
+
+
+def test_estimator_and_plot_comparators_in_an_exercise():
+    from mlcourse.exercise import Estimator, Plot
+    from tests.test_compare import XY, MeanRegressor, draw
+
+    estimator_exercise = make_value_exercise(
+        checks={"Model": Estimator(*XY)}, solution="Model = MeanRegressor", wrong_answers=[]
+    )
+    namespace = {"MeanRegressor": MeanRegressor}
+    assert outcome_of(estimator_exercise, {**namespace, "Model": MeanRegressor})[0] == "Correct"
+    shifted = MeanRegressor(shift=1.0)
+    status, message = outcome_of(estimator_exercise, {**namespace, "Model": shifted})
+    assert status == "Incorrect" and "the predictions of `Model` differ" in message, message
+
+    plot_exercise = make_value_exercise(
+        checks={"ax": Plot()}, solution="ax = draw([0, 1], [0, 1])", wrong_answers=[]
+    )
+    assert outcome_of(plot_exercise, {"draw": draw, "ax": draw([0, 1], [0, 1])})[0] == "Correct"
+    assert "line 0 data" in outcome_of(plot_exercise, {"draw": draw, "ax": draw([0, 1], [1, 1])})[1]
