@@ -1,10 +1,12 @@
-"""``mlcourse`` command line: ``check`` a learner's notebooks, ``strip`` outputs before a commit."""
+"""``mlcourse`` command line: ``check`` a learner's notebooks, ``strip`` outputs before a commit,
+``progress`` of a learner; ``grade`` and ``release`` for instructors."""
 
 from __future__ import annotations
 
 import argparse
 import shutil
 import sys
+from pathlib import Path
 
 
 def _check(args) -> int:
@@ -32,6 +34,32 @@ def _strip(args) -> int:
     return 0
 
 
+def _grade(args) -> int:
+    from mlcourse.grading.grade import Limits, grade
+
+    limits = Limits(args.workers, args.cell_timeout, args.timeout, args.memory_mb)
+    path, results = grade(args.notebooks, args.submissions, args.out, args.hidden, limits)
+    print(f"graded {len(results)} submission(s): {path}", file=sys.stderr)
+    return 0
+
+
+def _release(args) -> int:
+    from mlcourse.grading.release import release
+
+    for path in release(args.modules, args.out):
+        print(f"released {path}", file=sys.stderr)
+    return 0
+
+
+def _progress(args) -> int:
+    from mlcourse.grading import progress
+
+    if args.verify:
+        progress.verify(args.paths, workers=args.workers)
+    print(progress.format_table(progress.summary()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +75,30 @@ def build_parser() -> argparse.ArgumentParser:
     strip = commands.add_parser("strip", help="remove outputs from notebooks (before committing)")
     strip.add_argument("paths", nargs="*", help="notebooks or folders (default: all modules)")
     strip.set_defaults(run=_strip)
+
+    grade = commands.add_parser("grade", help="grade a cohort's submissions (instructors)")
+    grade.add_argument("notebooks", nargs="+", type=Path, help="the assignment's notebooks")
+    grade.add_argument("--submissions", type=Path, required=True, help="one entry per student")
+    grade.add_argument("--out", type=Path, required=True, help="gradebook, feedback, log")
+    grade.add_argument("--hidden", type=Path, help="folder of instructor-only checks (.py)")
+    grade.add_argument("--workers", type=int, default=2, help="submissions run in parallel")
+    grade.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell")
+    grade.add_argument("--timeout", type=float, default=600, help="seconds per notebook")
+    grade.add_argument("--memory-mb", type=int, default=2048, help="memory per kernel")
+    grade.set_defaults(run=_grade)
+
+    release = commands.add_parser("release", help="copy modules for a cohort, without solutions")
+    release.add_argument(
+        "modules", nargs="+", type=Path, help="module folders, e.g. modules/01-math"
+    )
+    release.add_argument("--out", type=Path, required=True, help="where the release is written")
+    release.set_defaults(run=_release)
+
+    progress = commands.add_parser("progress", help="your exercise outcomes, course-wide")
+    progress.add_argument("paths", nargs="*", help="with --verify: notebooks or folders")
+    progress.add_argument("--verify", action="store_true", help="re-run the notebooks to confirm")
+    progress.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
+    progress.set_defaults(run=_progress)
     return parser
 
 

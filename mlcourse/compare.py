@@ -19,6 +19,8 @@ MAX_LISTED = 5
 
 def short_repr(value: Any, limit: int = 60) -> str:
     """``repr`` cut to ``limit`` characters, with arrays printed compactly."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, np.ndarray):
         text = np.array2string(value, threshold=6, edgeitems=2, precision=4, separator=", ")
         text = f"array({text})"
@@ -123,10 +125,10 @@ def diff_arrays(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: fl
     ):
         return f"`{name}` should hold numbers, got dtype {got_arr.dtype}."
     if not numeric:
-        same = (got_arr == expected) | (_missing(got_arr) & _missing(expected))
-        bad = np.argwhere(~np.asarray(same, dtype=bool))
-        if bad.size == 0:
+        same = np.asarray((got_arr == expected) | (_missing(got_arr) & _missing(expected)), bool)
+        if same.all():
             return None
+        bad = np.argwhere(~same)
         where = tuple(int(i) for i in bad[0])
         return (
             f"`{name}` differs in {len(bad)} of {expected.size} elements, "

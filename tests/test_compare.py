@@ -21,7 +21,8 @@ from mlcourse import compare
         (np.array(["a", "b"]), np.array([1.0, 2.0]), "should hold numbers"),
         ({"a": 1}, np.array([1.0]), "should be a NumPy array, got dict"),
         (np.array([np.nan, 1.0]), np.array([0.0, 1.0]), "got nan where a number is expected"),
-        (np.array(["x", "z"]), np.array(["x", "y"]), "first at index (1,): got np.str_('z')"),
+        (np.array(["x", "z"]), np.array(["x", "y"]), "first at index (1,): got 'z'"),
+        (0.5, None, "differs in 1 of 1 elements, first at index (): got 0.5"),
     ],
 )
 def test_diff_arrays_names_the_problem(got, expected, fragment):

@@ -1,0 +1,112 @@
+"""A safe format for values that cross from a kernel to the grader: JSON, with NumPy arrays
+as base64 ``.npy`` read back with ``allow_pickle=False``. Nothing is ever unpickled or eval'd,
+so a forged file can only claim values, never run code in the grader."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAX_BYTES = 32 * 2**20  # a capture larger than this is refused, so a bomb cannot fill memory
+MAX_DEPTH = 32
+KIND = "__kind__"
+
+
+class Unencodable(TypeError):
+    """A value of a type the safe format does not carry."""
+
+
+def encode(value: Any, depth: int = 0) -> Any:
+    """``value`` as JSON-compatible data; raise ``Unencodable`` for anything else."""
+    if depth > MAX_DEPTH:
+        raise Unencodable("nested too deeply")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int) and type(value) is int:
+        return value
+    if isinstance(value, float) and type(value) is float:
+        return value if math.isfinite(value) else {KIND: "float", "repr": repr(value)}
+    if isinstance(value, complex) and type(value) is complex:
+        return {KIND: "complex", "re": encode(value.real), "im": encode(value.imag)}
+    if isinstance(value, (np.ndarray, np.generic)):
+        return _encode_array(value, depth)
+    if type(value) in (list, tuple):
+        items = [encode(item, depth + 1) for item in value]
+        return items if type(value) is list else {KIND: "tuple", "items": items}
+    if type(value) in (set, frozenset):
+        items = sorted((encode(item, depth + 1) for item in value), key=repr)
+        return {KIND: type(value).__name__, "items": items}
+    if type(value) is dict:
+        return {
+            KIND: "dict",
+            "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()],
+        }
+    raise Unencodable(f"values of type {type(value).__module__}.{type(value).__qualname__}")
+
+
+def _encode_array(value, depth: int) -> Any:
+    array = np.asarray(value)
+    scalar = isinstance(value, np.generic)
+    if array.dtype.hasobject:
+        if scalar:
+            raise Unencodable("object scalars")
+        items = [encode(item, depth + 1) for item in array.ravel().tolist()]
+        return {KIND: "objects", "shape": list(array.shape), "items": items}
+    if array.dtype.kind not in "biufcUSMm":
+        raise Unencodable(f"arrays of dtype {array.dtype}")
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return {KIND: "scalar" if scalar else "array", "npy": data}
+
+
+def decode(data: Any, depth: int = 0) -> Any:
+    """The value that ``encode`` turned into ``data``; raise ``ValueError`` if malformed."""
+    if depth > MAX_DEPTH:
+        raise ValueError("nested too deeply")
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(item, depth + 1) for item in data]
+    if not isinstance(data, dict):
+        raise ValueError(f"unexpected {type(data).__name__} in encoded data")
+    kind = data.get(KIND)
+    if kind in ("array", "scalar"):
+        raw = base64.b64decode(data["npy"], validate=True)
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+        return array[()] if kind == "scalar" else array
+    if kind == "objects":
+        items = [decode(item, depth + 1) for item in data["items"]]
+        array = np.empty(len(items), dtype=object)
+        array[:] = items
+        return array.reshape([int(n) for n in data["shape"]])
+    if kind == "float":
+        return float(data["repr"])
+    if kind == "complex":
+        return complex(decode(data["re"]), decode(data["im"]))
+    if kind in ("tuple", "set", "frozenset"):
+        items = [decode(item, depth + 1) for item in data["items"]]
+        return {"tuple": tuple, "set": set, "frozenset": frozenset}[kind](items)
+    if kind == "dict":
+        return {decode(k, depth + 1): decode(v, depth + 1) for k, v in data["items"]}
+    raise ValueError(f"unknown encoded kind {kind!r}")
+
+
+def dump(document: Any, path: Path) -> None:
+    """Write already-encoded ``document`` as JSON (sorted keys, so files are reproducible)."""
+    Path(path).write_text(json.dumps(document, sort_keys=True, allow_nan=False))
+
+
+def load(path: Path) -> Any:
+    """Read a JSON document written by ``dump``; refuse files over ``MAX_BYTES``."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ValueError(f"{path.name} is {size} bytes, over the {MAX_BYTES}-byte limit")
+    return json.loads(path.read_text())

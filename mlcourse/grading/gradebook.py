@@ -1,0 +1,143 @@
+"""What grading produces: the gradebook CSV, one Markdown feedback file per student, a log.
+
+The CSV holds only scores and fixed wording, rows sorted by student, so the same inputs always
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED
+
+NOT_GRADED = "not graded"  # the grader could not reach a verdict (not the learner's answer)
+GRADED, PARTIAL, NOT_GRADABLE = "graded", "partially graded", "not gradable"
+
+
+@dataclass
+class ExerciseResult:
+    exercise_id: str
+    title: str
+    status: str  # CORRECT, INCORRECT, NOT_ATTEMPTED or NOT_GRADED
+    reason: str = ""
+    score: float = 0.0
+    hidden_status: str | None = None
+    hidden_reason: str = ""  # for the instructor's log only: it may reveal hidden cases
+
+
+@dataclass
+class StudentResult:
+    student: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # why a notebook could not be graded
+    notes: list[str] = field(default_factory=list)  # problems met, shown to the student too
+
+    @property
+    def total(self) -> float:
+        return sum(e.score for e in self.exercises)
+
+    def status(self) -> tuple[str, str]:
+        """(GRADED | PARTIAL | NOT_GRADABLE, why)."""
+        ungraded = [e.exercise_id for e in self.exercises if e.status == NOT_GRADED]
+        if self.unreadable and len(ungraded) == len(self.exercises):
+            return NOT_GRADABLE, "; ".join(self.unreadable)
+        if ungraded:
+            why = "; ".join(self.unreadable) or "the run stopped before their checks"
+            return PARTIAL, f"not graded: {', '.join(ungraded)} ({why})"
+        return GRADED, ""
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 4):g}"
+
+
+def write_csv(results: list[StudentResult], exercise_ids: list[str], path: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", *exercise_ids, "total", "max", "percent", "status", "detail"])
+    maximum = len(exercise_ids)
+    for result in sorted(results, key=lambda r: r.student):
+        scores = {e.exercise_id: e.score for e in result.exercises}
+        status, why = result.status()
+        percent = 100 * result.total / maximum if maximum else 0.0
+        writer.writerow(
+            [
+                result.student,
+                *(_number(scores.get(i, 0.0)) for i in exercise_ids),
+                _number(result.total),
+                maximum,
+                f"{percent:.1f}",
+                status,
+                why,
+            ]
+        )
+    Path(path).write_text(buffer.getvalue())
+
+
+_LABELS = {
+    CORRECT: "✓ correct",
+    INCORRECT: "✗ incorrect",
+    NOT_ATTEMPTED: "· not attempted",
+    NOT_GRADED: "? not graded",
+}
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def feedback(result: StudentResult, maximum: int) -> str:
+    """The Markdown a student gets back."""
+    status, why = result.status()
+    lines = [
+        f"# Feedback for {result.student}",
+        "",
+        f"**Score: {_number(result.total)} of {maximum}** — {status}" + (f": {why}" if why else ""),
+        "",
+        "| exercise | title | result | details |",
+        "|---|---|---|---|",
+    ]
+    hidden_used = False
+    for e in result.exercises:
+        label = _LABELS.get(e.status, e.status)
+        if e.hidden_status is not None:
+            hidden_used = True
+            public = "public checks passed" if e.status == CORRECT else label
+            hidden = (
+                "hidden checks passed" if e.hidden_status == CORRECT else "hidden checks failed"
+            )
+            label = f"{public}; {hidden} ({_number(e.score)} of 1)"
+        lines.append(f"| {e.exercise_id} | {_cell(e.title)} | {label} | {_cell(e.reason)} |")
+    if hidden_used:
+        lines += [
+            "",
+            "Exercises marked with hidden checks were also run on cases you have not seen; each "
+            "half of the point needs its checks to pass.",
+        ]
+    if result.unreadable or result.notes:
+        lines += ["", "## Problems met while grading", ""]
+        lines += [f"- {_cell(n)}" for n in [*result.unreadable, *result.notes]]
+    return "\n".join(lines) + "\n"
+
+
+def safe_file_name(student: str) -> str:
+    return re.sub(r"[^\w.-]", "_", student).lstrip(".") or "_"
+
+
+def write_all(
+    results: list[StudentResult], exercise_ids: list[str], out: Path, log_lines: list[str]
+) -> Path:
+    """Write gradebook.csv, feedback/<student>.md and grading.log under ``out``."""
+    out = Path(out)
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    gradebook = out / "gradebook.csv"
+    write_csv(results, exercise_ids, gradebook)
+    for result in results:
+        text = feedback(result, len(exercise_ids))
+        (out / "feedback" / f"{safe_file_name(result.student)}.md").write_text(text)
+    (out / "grading.log").write_text("\n".join(log_lines) + ("\n" if log_lines else ""))
+    return gradebook

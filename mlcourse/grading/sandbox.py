@@ -1,0 +1,188 @@
+"""Run one grading notebook in a resource-limited kernel: ``python -m mlcourse.grading.sandbox
+JOB.json``. The parent gives this worker a hard wall-clock limit; the worker enforces the
+per-cell and whole-notebook timeouts, drops every output except error names, and restarts the
+kernel without a cell that ended it or ran too long, so later exercises still get graded."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MAX_ATTEMPTS = 6
+MAX_ERROR_CHARS = 300
+TIMED_OUT, KILLED_KERNEL, NOT_RUN, FAILED, OK = (
+    "timed out",
+    "ended the kernel",
+    "not run",
+    "failed",
+    "ok",
+)
+
+
+@dataclass
+class Job:
+    notebook: str  # the grading notebook to execute
+    cwd: str  # the kernel's working folder (scratch)
+    result: str  # where the worker writes its RunResult as JSON
+    cell_timeout: float = 60
+    timeout: float = 600
+    memory_mb: int = 2048
+
+
+@dataclass
+class RunResult:
+    cells: dict  # str(cell index) -> {"status": OK/FAILED/TIMED_OUT/..., "error": "..."}
+    restarts: int = 0
+    output_bytes: int = 0
+    seconds: float = 0.0
+    finished: bool = False  # False: the whole-notebook timeout stopped the run
+
+
+def run_job(job: Job, python: str = sys.executable, grace_s: float = 60) -> RunResult:
+    """Run ``job`` in a worker process and return its result, whatever happens to the worker."""
+    Path(job.result).unlink(missing_ok=True)
+    job_file = Path(job.result).with_suffix(".job.json")
+    job_file.write_text(json.dumps(asdict(job)))
+    command = [python, "-m", "mlcourse.grading.sandbox", str(job_file)]
+    log = Path(job.result).with_suffix(".worker.log")
+    started = time.monotonic()
+    with open(log, "wb") as stream:
+        worker = subprocess.Popen(
+            command, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            worker.wait(timeout=job.timeout + grace_s)
+        except subprocess.TimeoutExpired:
+            worker.kill()  # its kernel dies with it (PR_SET_PDEATHSIG in mlcourse.grading.kernel)
+            worker.wait()
+    try:
+        data = json.loads(Path(job.result).read_text())
+        return RunResult(**data)
+    except (OSError, ValueError, TypeError):
+        tail = log.read_text(errors="replace")[-MAX_ERROR_CHARS:] if log.exists() else ""
+        return RunResult(
+            cells={"worker": {"status": FAILED, "error": f"the grading worker failed: {tail}"}},
+            seconds=time.monotonic() - started,
+        )
+
+
+def _kernel_manager(memory_mb: int):
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    manager = AsyncKernelManager(kernel_name="python3")
+    manager._kernel_spec = KernelSpec(  # our launcher, so the limits precede any submitted code
+        argv=[sys.executable, "-m", "mlcourse.grading.kernel", "--memory-mb", str(memory_mb)]
+        + ["-f", "{connection_file}"],
+        display_name="mlcourse grading",
+        language="python",
+    )
+    return manager
+
+
+def _client_class():
+    from nbclient import NotebookClient
+
+    class QuietClient(NotebookClient):
+        """Keeps only error names and messages: a flood of output costs no memory."""
+
+        output_bytes = 0
+        replies: dict
+
+        async def _check_raise_for_error(self, cell, cell_index, exec_reply):
+            content = (exec_reply or {}).get("content", {})
+            self.replies[cell_index] = {
+                "status": str(content.get("status", "")),
+                "ename": str(content.get("ename", ""))[:80],
+                "evalue": str(content.get("evalue", ""))[:MAX_ERROR_CHARS],
+            }
+
+        def output(self, outs, msg, display_id, cell_index):
+            content = msg.get("content", {})
+            self.output_bytes += sum(len(str(v)) for v in content.values())
+            return None
+
+    return QuietClient
+
+
+async def _execute(job: Job) -> RunResult:
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    nb = nbformat.read(job.notebook, as_version=4)
+    started = time.monotonic()
+    deadline = started + job.timeout
+    result = RunResult(cells={}, finished=True)
+    skipped: dict[int, str] = {}
+    client_class = _client_class()
+    for attempt in range(MAX_ATTEMPTS):
+        result.restarts = attempt
+        client = client_class(
+            nb,
+            km=_kernel_manager(job.memory_mb),
+            allow_errors=True,
+            shutdown_kernel="immediate",
+            startup_timeout=60,
+            kernel_name="python3",
+        )
+        restart = False
+        async with client.async_setup_kernel(
+            cwd=job.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ):
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code" or index in skipped:
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining < 1:
+                    result.finished = False
+                    result.cells[str(index)] = {"status": NOT_RUN, "error": "notebook timeout"}
+                    continue
+                client.timeout = math.ceil(min(job.cell_timeout, remaining))
+                client.replies = {}
+                try:
+                    await client.async_execute_cell(cell, index)
+                except CellTimeoutError:
+                    if job.cell_timeout > remaining:
+                        result.finished = False
+                        result.cells[str(index)] = {"status": NOT_RUN, "error": "notebook timeout"}
+                        deadline = 0  # mark the rest not run
+                        continue
+                    skipped[index] = TIMED_OUT
+                    restart = True
+                    break
+                except DeadKernelError:
+                    skipped[index] = KILLED_KERNEL
+                    restart = True
+                    break
+                reply = client.replies.get(index, {})
+                result.cells[str(index)] = (
+                    {"status": OK, "error": ""}
+                    if reply.get("status") == "ok"
+                    else {"status": FAILED, "error": f"{reply.get('ename')}: {reply.get('evalue')}"}
+                )
+        result.output_bytes += client.output_bytes
+        if not restart or time.monotonic() >= deadline:
+            break
+    for index, why in skipped.items():
+        limit = f" (limit {job.cell_timeout:g} s)" if why == TIMED_OUT else ""
+        result.cells[str(index)] = {"status": why, "error": f"the cell {why}{limit}"}
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    job = Job(**json.loads(Path(argv[0]).read_text()))
+    result = asyncio.run(_execute(job))
+    Path(job.result).write_text(json.dumps(asdict(result)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
