@@ -9,7 +9,7 @@ NB ?=                     # optional notebook or folder for `make check`, e.g. N
 WORKERS ?= 2
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab check test lint format strip lock bench clean
+.PHONY: help install lab check test lint format strip lock bench capstone serve mlflow-ui clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,9 +53,20 @@ lock: install  ## re-resolve requirements.in into requirements.txt and environme
 	} > requirements.txt
 	$(PY) -m mlcourse.environment
 
-bench: install  ## measure check latency and per-notebook run times
+capstone: install  ## the capstone end to end: train, track, register, serve, monitor, retrain
+	MLFLOW_DISABLE_TELEMETRY=true $(PY) -m capstone story
+
+serve: install  ## the capstone's prediction API on 127.0.0.1:8000 (docs at /docs)
+	MLFLOW_DISABLE_TELEMETRY=true $(PY) -m capstone serve --host 127.0.0.1 --port 8000
+
+mlflow-ui: install  ## the MLflow UI over the capstone's tracking store, on 127.0.0.1:5000
+	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow ui --host 127.0.0.1 --port 5000 \
+	  --backend-store-uri sqlite:///capstone/runs/mlflow.db
+
+bench: install  ## measure check latency, notebook run times and the capstone API
 	$(PY) benchmarks/check_latency.py
 	$(PY) benchmarks/suite_times.py
+	$(PY) benchmarks/capstone_serving.py
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -13,7 +13,7 @@ import contextlib
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mlcourse import compare
@@ -64,12 +64,18 @@ class Exact(Comparator):
 
 @dataclass(frozen=True)
 class Frame(Comparator):
-    """pandas DataFrames: columns, shape, index, dtypes and values within a tolerance."""
+    """pandas DataFrames: columns, shape, index, dtypes and values within a tolerance.
+
+    ``ignore_index=True`` compares rows by position, for answers where a learner may or may not
+    reset the index."""
 
     rtol: float = 1e-6
     atol: float = 1e-9
+    ignore_index: bool = False
 
     def diff(self, name, got, expected):
+        if self.ignore_index and hasattr(got, "reset_index"):
+            got, expected = got.reset_index(drop=True), expected.reset_index(drop=True)
         return compare.diff_frames(name, got, expected, self.rtol, self.atol)
 
 
@@ -164,6 +170,7 @@ class WrongAnswer:
 
     code: str
     message: str
+    expected: Mapping[str, Any] | None = None  # precomputed values (a release ships no code)
 
 
 @dataclass
@@ -174,6 +181,7 @@ class Exercise:
     solution: str
     hints: Sequence[str]
     wrong_answers: Sequence[WrongAnswer] = ()
+    expected: Mapping[str, Any] | None = field(default=None, repr=False)  # precomputed (release)
     _hints_shown: int = field(default=0, repr=False)
 
     def __post_init__(self):
@@ -184,7 +192,7 @@ class Exercise:
         if not self.checks:
             raise ValueError(f"exercise {self.id} checks no names: give `checks={{name: ...}}`.")
         self.solution = _dedent(self.solution)
-        self.wrong_answers = [WrongAnswer(_dedent(w.code), w.message) for w in self.wrong_answers]
+        self.wrong_answers = [replace(w, code=_dedent(w.code)) for w in self.wrong_answers]
 
     @property
     def notebook_id(self) -> str:
@@ -214,6 +222,8 @@ class Exercise:
 
     def expected_values(self, namespace: Mapping[str, Any], code: str | None = None) -> dict:
         """What the checks compare against: the reference solution's (or ``code``'s) values."""
+        if code is None and self.expected is not None:
+            return dict(self.expected)
         values = self.run_code(self.solution if code is None else code, namespace)
         return {name: self.checks[name].expected(value) for name, value in values.items()}
 
@@ -253,7 +263,9 @@ class Exercise:
     def _matching_wrong_answer(self, got, namespace) -> WrongAnswer | None:
         for wrong in self.wrong_answers:
             try:
-                values = self.expected_values(namespace, wrong.code)
+                values = wrong.expected
+                if values is None:
+                    values = self.expected_values(namespace, wrong.code)
                 if self._first_reason(got, values) is None:
                     return wrong
             except Exception:  # noqa: BLE001 - a wrong answer that cannot run simply does not match

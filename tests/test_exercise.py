@@ -187,3 +187,13 @@ def test_estimator_and_plot_comparators_in_an_exercise():
     )
     assert outcome_of(plot_exercise, {"draw": draw, "ax": draw([0, 1], [0, 1])})[0] == "Correct"
     assert "line 0 data" in outcome_of(plot_exercise, {"draw": draw, "ax": draw([0, 1], [1, 1])})[1]
+
+
+def test_frame_comparator_can_ignore_the_index():
+    import pandas as pd
+
+    from mlcourse.exercise import Frame
+
+    expected = pd.DataFrame({"a": [1, 2]}, index=[5, 6])
+    assert Frame(ignore_index=True).diff("df", expected.reset_index(drop=True), expected) is None
+    assert "different index" in Frame().diff("df", expected.reset_index(drop=True), expected)

@@ -1,0 +1,184 @@
+"""Serving benchmark: the capstone API vs `mlflow models serve` on the same registered model.
+
+Run from the repository root:  python benchmarks/capstone_serving.py [--requests 2000]
+Everything lives in a temporary folder; both servers listen on 127.0.0.1 and are killed at exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_DIR))
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+
+import httpx  # noqa: E402
+import numpy as np  # noqa: E402
+
+from capstone import data, registry, serve, train  # noqa: E402
+from capstone.config import Settings  # noqa: E402
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} not up after {seconds} s")
+
+
+def single_row_load(url: str, make_body, rows, total: int, threads: int) -> dict:
+    """`total` single-row requests from `threads` client threads; latency and throughput."""
+    latencies, failures, per_thread = [], [0], total // threads
+
+    def worker(offset):
+        with httpx.Client(timeout=10) as client:
+            for i in range(per_thread):
+                body = make_body(rows[(offset + i) % len(rows)])
+                start = time.perf_counter()
+                response = client.post(url, json=body)
+                latencies.append(time.perf_counter() - start)
+                failures[0] += response.status_code != 200
+
+    with httpx.Client(timeout=10) as client:  # warm-up
+        for row in rows[:50]:
+            client.post(url, json=make_body(row))
+    pool = [threading.Thread(target=worker, args=(i * 97,)) for i in range(threads)]
+    start = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    wall = time.perf_counter() - start
+    ms = np.array(latencies) * 1000
+    return {
+        "p50_ms": np.percentile(ms, 50),
+        "p99_ms": np.percentile(ms, 99),
+        "rps": len(latencies) / wall,
+        "failures": failures[0],
+    }
+
+
+def timed(function, repeats: int = 5) -> float:
+    """Median seconds of `repeats` calls."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="capstone-bench-"))
+    settings = Settings(runs_dir=folder, tracking_uri=f"sqlite:///{folder / 'mlflow.db'}")
+    frame = data.load(settings.data_path)
+    window = data.select_months(frame, settings.train_months)
+    train_part, holdout = data.time_holdout_split(window, settings.holdout_fraction)
+    model = train.train_all(train_part, holdout, settings, kinds=("hgb",))["hgb"]
+    registry.promote(registry.register(model.model_uri, settings), settings)
+
+    rng = np.random.default_rng(0)
+    rows = frame[list(data.FEATURE_COLUMNS)].to_dict("records")
+    rows = [rows[i] for i in rng.permutation(len(rows))]
+    batch_rows = [rows[i % len(rows)] for i in range(10_000)]
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": settings.tracking_uri,
+        "CAPSTONE_RUNS_DIR": str(folder),
+        "PYTHONPATH": str(REPO_DIR),
+        # `mlflow models serve` execs `uvicorn` by name: it must be on PATH.
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
+    ours_port, mlflow_port = serve.free_port(), serve.free_port()
+    processes = []
+    try:
+        ours = subprocess.Popen(
+            [sys.executable, "-m", "capstone", "serve", "--port", str(ours_port)],
+            cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        processes.append(ours)
+        mlflow_server = subprocess.Popen(
+            [
+                sys.executable, "-m", "mlflow", "models", "serve",
+                "-m", registry.champion_uri(settings), "--env-manager", "local",
+                "-h", "127.0.0.1", "-p", str(mlflow_port),
+            ],
+            cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        processes.append(mlflow_server)
+        ours_url, mlflow_url = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{mlflow_port}"
+        wait_until_up(f"{ours_url}/health", ours)
+        wait_until_up(f"{mlflow_url}/ping", mlflow_server)
+
+        results = {
+            "capstone API": single_row_load(
+                f"{ours_url}/predict", lambda r: r, rows, args.requests, args.threads
+            ),
+            "mlflow models serve": single_row_load(
+                f"{mlflow_url}/invocations",
+                lambda r: {"dataframe_records": [r]},
+                rows,
+                args.requests,
+                args.threads,
+            ),
+        }
+        with httpx.Client(timeout=60) as client:
+            ours_batch = timed(
+                lambda: client.post(f"{ours_url}/predict/batch", json={"rows": batch_rows})
+            )
+            split = {
+                "columns": list(data.FEATURE_COLUMNS),
+                "data": [[r[c] for c in data.FEATURE_COLUMNS] for r in batch_rows],
+            }
+            mlflow_batch = timed(
+                lambda: client.post(f"{mlflow_url}/invocations", json={"dataframe_split": split})
+            )
+        columns = serve.rows_to_columns([serve.Row(**r) for r in batch_rows])
+        in_process = timed(lambda: model.pipeline.predict(columns))
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    print(f"\n{args.requests} single-row requests, {args.threads} client threads, same model")
+    print(f"{'server':<22}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}{'failed':>8}")
+    for name, result in results.items():
+        print(
+            f"{name:<22}{result['p50_ms']:>9.2f}{result['p99_ms']:>9.2f}"
+            f"{result['rps']:>9.0f}{result['failures']:>8}"
+        )
+    ratio = results["capstone API"]["rps"] / results["mlflow models serve"]["rps"]
+    print(f"throughput ratio (capstone / mlflow): {ratio:.2f}x  (target >= 2x)")
+    print("\n10,000-row batch (median of 5)")
+    print(f"{'in-process pipeline.predict':<36}{in_process * 1000:>9.1f} ms")
+    print(f"{'capstone API /predict/batch':<36}{ours_batch * 1000:>9.1f} ms  (target <= 200 ms)")
+    print(f"{'mlflow /invocations (split)':<36}{mlflow_batch * 1000:>9.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""Drift and performance report over a window of logged predictions (and labels when present)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from capstone.data import FEATURE_COLUMNS, TARGET
+from capstone.features import FEATURE_NAMES, build_features
+
+# The cyclic hour encodings duplicate `hr`, so they are not monitored separately.
+MONITORED_FEATURES = tuple(name for name in FEATURE_NAMES if name not in ("hr_sin", "hr_cos"))
+PSI_EPSILON = 1e-4
+
+
+def psi(reference, current, bins: int = 10) -> float:
+    """Population stability index of `current` against `reference` (quantile bins of reference).
+
+    Features with few distinct values (hour, weekday, weather...) use one bin per value.
+    """
+    reference, current = np.asarray(reference, float), np.asarray(current, float)
+    values = np.unique(reference)
+    if len(values) <= 24:
+        edges = np.concatenate([values[:-1] + np.diff(values) / 2])
+    else:
+        edges = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1)[1:-1]))
+    ref_share = np.bincount(np.searchsorted(edges, reference), minlength=len(edges) + 1)
+    cur_share = np.bincount(np.searchsorted(edges, current), minlength=len(edges) + 1)
+    ref_share = np.clip(ref_share / len(reference), PSI_EPSILON, None)
+    cur_share = np.clip(cur_share / len(current), PSI_EPSILON, None)
+    return float(np.sum((cur_share - ref_share) * np.log(cur_share / ref_share)))
+
+
+def feature_drift(reference: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """PSI and two-sample KS per monitored model feature, computed on `build_features` output."""
+    ref = pd.DataFrame(build_features(reference), columns=FEATURE_NAMES)
+    cur = pd.DataFrame(build_features(current), columns=FEATURE_NAMES)
+    rows = []
+    for name in MONITORED_FEATURES:
+        ks = stats.ks_2samp(ref[name], cur[name])
+        rows.append(
+            {
+                "feature": name,
+                "psi": psi(ref[name], cur[name]),
+                "ks_statistic": float(ks.statistic),
+                "ks_pvalue": float(ks.pvalue),
+                "reference_mean": float(ref[name].mean()),
+                "current_mean": float(cur[name].mean()),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("psi", ascending=False).reset_index(drop=True)
+
+
+def weekly_errors(labelled: pd.DataFrame) -> pd.DataFrame:
+    """MAE and mean actual/predicted per week of the year (from the `day` feature)."""
+    frame = labelled.assign(
+        week=(labelled["day"].astype(int) - 1) // 7 + 1,
+        abs_error=(labelled[TARGET] - labelled["prediction"]).abs(),
+    )
+    return (
+        frame.groupby("week")
+        .agg(
+            rows=("abs_error", "size"),
+            mae=("abs_error", "mean"),
+            actual=(TARGET, "mean"),
+            predicted=("prediction", "mean"),
+        )
+        .reset_index()
+    )
+
+
+@dataclass
+class MonitorSummary:
+    rows: int
+    labelled_rows: int
+    max_feature_psi: float
+    drifted_features: list[str]
+    prediction_psi: float
+    prediction_ks_statistic: float
+    reference_mae: float | None
+    current_mae: float | None
+    mae_change: float | None
+    retrain_due: bool
+    rule: str
+    reasons: list[str] = field(default_factory=list)
+    features: list[dict] = field(default_factory=list)
+    weekly: list[dict] = field(default_factory=list)
+    html_path: str = ""
+    json_path: str = ""
+
+
+def summarise(
+    reference: pd.DataFrame,
+    reference_predictions,
+    current: pd.DataFrame,
+    reference_mae: float | None,
+    psi_threshold: float = 0.25,
+    mae_degradation: float = 0.20,
+) -> MonitorSummary:
+    """Pure drift/performance summary; `current` has features, `prediction` and maybe labels."""
+    drift = feature_drift(reference, current)
+    prediction_ks = stats.ks_2samp(reference_predictions, current["prediction"])
+    labelled = current.dropna(subset=[TARGET]) if TARGET in current else current.iloc[:0]
+    weekly = weekly_errors(labelled) if len(labelled) else pd.DataFrame()
+    current_mae = (
+        float((labelled[TARGET] - labelled["prediction"]).abs().mean()) if len(labelled) else None
+    )
+    mae_change = (
+        current_mae / reference_mae - 1 if current_mae is not None and reference_mae else None
+    )
+    drifted = drift.loc[drift["psi"] > psi_threshold, "feature"].tolist()
+    reasons = [f"PSI > {psi_threshold} for {', '.join(drifted)}"] if drifted else []
+    if mae_change is not None and mae_change > mae_degradation:
+        reasons.append(
+            f"MAE {current_mae:.1f} is {mae_change:+.0%} vs reference {reference_mae:.1f}"
+        )
+    return MonitorSummary(
+        rows=len(current),
+        labelled_rows=len(labelled),
+        max_feature_psi=float(drift["psi"].max()),
+        drifted_features=drifted,
+        prediction_psi=psi(reference_predictions, current["prediction"]),
+        prediction_ks_statistic=float(prediction_ks.statistic),
+        reference_mae=reference_mae,
+        current_mae=current_mae,
+        mae_change=mae_change,
+        retrain_due=bool(reasons),
+        rule=(
+            f"retrain when any feature PSI > {psi_threshold} "
+            f"or labelled MAE is more than {mae_degradation:.0%} above the reference MAE"
+        ),
+        reasons=reasons,
+        features=drift.to_dict("records"),
+        weekly=weekly.to_dict("records"),
+    )
+
+
+def read_prediction_log(path, since: float | None = None) -> pd.DataFrame:
+    """Logged predictions (one row per scored item), joined with labels when they exist."""
+    connection = sqlite3.connect(path)
+    try:
+        query = "SELECT * FROM predictions" + (" WHERE ts >= ?" if since else "")
+        frame = pd.read_sql_query(query, connection, params=(since,) if since else None)
+        has_labels = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='labels'"
+        ).fetchone()
+        if has_labels:
+            labels = pd.read_sql_query("SELECT request_id, item, bikers FROM labels", connection)
+            frame = frame.merge(labels, on=["request_id", "item"], how="left")
+    finally:
+        connection.close()
+    return frame
+
+
+def record_labels(path, labels: pd.DataFrame) -> int:
+    """Store arrived labels (columns request_id, item, bikers) next to the predictions."""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS labels (request_id TEXT, item INTEGER, bikers REAL, "
+                "PRIMARY KEY (request_id, item))"
+            )
+            connection.executemany(
+                "INSERT OR REPLACE INTO labels VALUES (?, ?, ?)",
+                labels[["request_id", "item", TARGET]].itertuples(index=False, name=None),
+            )
+    finally:
+        connection.close()
+    return len(labels)
+
+
+def _figure_base64(fig) -> str:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=80)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _plots(summary: MonitorSummary, reference, reference_predictions, current) -> list[tuple]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plots = []
+    features = pd.DataFrame(summary.features)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.barh(features["feature"], features["psi"])
+    ax.axvline(0.25, color="red", ls="--", lw=1)
+    ax.set(xlabel="PSI", title="Feature drift (PSI) vs reference")
+    plots.append(("Feature drift", _figure_base64(fig)))
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(reference_predictions, bins=40, alpha=0.5, density=True, label="reference")
+    ax.hist(current["prediction"], bins=40, alpha=0.5, density=True, label="served")
+    ax.set(xlabel="predicted bikers", title="Prediction drift")
+    ax.legend()
+    plots.append(("Prediction drift", _figure_base64(fig)))
+    ref_matrix = pd.DataFrame(build_features(reference), columns=FEATURE_NAMES)
+    cur_matrix = pd.DataFrame(build_features(current), columns=FEATURE_NAMES)
+    for name in features["feature"].head(3):
+        fig, ax = plt.subplots(figsize=(6, 3))
+        ax.hist(ref_matrix[name], bins=30, alpha=0.5, density=True, label="reference")
+        ax.hist(cur_matrix[name], bins=30, alpha=0.5, density=True, label="served")
+        ax.set(title=f"{name}", xlabel=name)
+        ax.legend()
+        plots.append((f"Distribution of {name}", _figure_base64(fig)))
+    if summary.weekly:
+        weekly = pd.DataFrame(summary.weekly)
+        fig, ax = plt.subplots(figsize=(6, 3))
+        ax.plot(weekly["week"], weekly["mae"], marker="o", label="weekly MAE")
+        if summary.reference_mae:
+            ax.axhline(summary.reference_mae, color="gray", ls="--", label="reference MAE")
+        ax.set(xlabel="week of year", ylabel="MAE", title="Error by week")
+        ax.legend()
+        plots.append(("Error by week", _figure_base64(fig)))
+    return plots
+
+
+def write_report(
+    summary: MonitorSummary, reference, reference_predictions, current, folder
+) -> MonitorSummary:
+    """Write a one-file HTML report (PNG plots embedded) and a JSON summary into `folder`."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    summary.html_path = str(folder / "drift_report.html")
+    summary.json_path = str(folder / "drift_summary.json")
+    Path(summary.json_path).write_text(json.dumps(asdict(summary), indent=2, default=float))
+    verdict = "RETRAIN DUE" if summary.retrain_due else "no retraining needed"
+    table = pd.DataFrame(summary.features).to_html(index=False, float_format="%.3f")
+    images = "".join(
+        f"<h3>{html.escape(title)}</h3><img src='data:image/png;base64,{data}'/>"
+        for title, data in _plots(summary, reference, reference_predictions, current)
+    )
+    reasons = "".join(f"<li>{html.escape(reason)}</li>" for reason in summary.reasons)
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Drift report</title>
+<style>body{{font-family:sans-serif;max-width:900px;margin:auto}}td,th{{padding:2px 8px}}</style>
+</head><body><h1>Bike-share demand: drift and performance</h1>
+<p><b>{verdict}</b>. Rule: {html.escape(summary.rule)}.</p><ul>{reasons}</ul>
+<p>{summary.rows} served rows, {summary.labelled_rows} with labels. Current MAE:
+{summary.current_mae if summary.current_mae is None else round(summary.current_mae, 2)};
+reference MAE: {summary.reference_mae if summary.reference_mae is None else round(summary.reference_mae, 2)}.
+Prediction PSI {summary.prediction_psi:.3f}, KS {summary.prediction_ks_statistic:.3f}.</p>
+<h2>Per-feature drift</h2>{table}<h2>Plots</h2>{images}</body></html>"""
+    Path(summary.html_path).write_text(page)
+    return summary
+
+
+def monitor(
+    reference: pd.DataFrame,
+    reference_predictions,
+    log_path,
+    reference_mae: float | None,
+    folder,
+    psi_threshold: float = 0.25,
+    mae_degradation: float = 0.20,
+    since: float | None = None,
+) -> MonitorSummary:
+    """Read the prediction log, summarise drift and error, write the HTML + JSON report."""
+    current = read_prediction_log(log_path, since=since)
+    if current.empty:
+        raise ValueError(f"no logged predictions in {log_path}; serve some traffic first")
+    current = current.astype({name: reference[name].dtype for name in FEATURE_COLUMNS})
+    summary = summarise(
+        reference, reference_predictions, current, reference_mae, psi_threshold, mae_degradation
+    )
+    return write_report(summary, reference, reference_predictions, current, folder)

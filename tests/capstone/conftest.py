@@ -1,0 +1,56 @@
+"""Shared fixtures: one small trained + registered model per test session, all state in tmp."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes more than a few seconds (servers, Spark)")
+
+
+@pytest.fixture(scope="session")
+def bike_data():
+    from capstone.config import DEFAULT_DATA_PATH
+    from capstone.data import load
+
+    return load(DEFAULT_DATA_PATH)
+
+
+@pytest.fixture(scope="session")
+def session_settings(tmp_path_factory):
+    from capstone.config import Settings
+
+    runs = tmp_path_factory.mktemp("capstone-runs")
+    return Settings(
+        runs_dir=runs,
+        tracking_uri=f"sqlite:///{runs / 'mlflow.db'}",
+        train_months=(1, 2, 3, 4),
+        serve_months=(5, 6),
+        reload_interval_s=0,
+    )
+
+
+@pytest.fixture(scope="session")
+def splits(bike_data, session_settings):
+    from capstone.data import select_months, time_holdout_split
+
+    window = select_months(bike_data, session_settings.train_months)
+    train, holdout = time_holdout_split(window, session_settings.holdout_fraction)
+    return {"window": window, "train": train, "holdout": holdout}
+
+
+@pytest.fixture(scope="session")
+def trained(splits, session_settings):
+    """Baseline + strong model logged to a tmp MLflow store; the strong one is champion."""
+    from capstone import registry
+    from capstone.train import train_all
+
+    models = train_all(splits["train"], splits["holdout"], session_settings)
+    version = registry.register(models["hgb"].model_uri, session_settings)
+    registry.promote(version, session_settings)
+    return {"models": models, "champion_version": version, "settings": session_settings}

@@ -1,0 +1,94 @@
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from capstone.cli import main
+from capstone.config import PACKAGE_DIR, REPO_DIR, Settings
+from capstone.serve import free_port
+
+
+def test_validate_command_ok_and_bad(tmp_path, capsys, bike_data):
+    assert main(["validate"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 8645
+    bad = bike_data.head(20).copy()
+    bad.loc[16, "hum"] = 1.7
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    assert main(["validate", "--input", str(tmp_path / "bad.csv")]) == 1
+    assert "row 17, column 'hum': 1.7 is outside [0, 1]" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_story_end_to_end_on_a_small_slice(tmp_path):
+    from capstone.story import run_story
+
+    settings = Settings(
+        runs_dir=tmp_path / "runs",
+        tracking_uri=f"sqlite:///{tmp_path / 'runs' / 'mlflow.db'}",
+        train_months=(1, 2),
+        serve_months=(5, 6),
+    )
+    summary = run_story(settings, rows_per_request=400)
+    metrics = summary["holdout_metrics"]
+    assert metrics["hgb"]["mae"] < metrics["baseline"]["mae"]
+    assert summary["served_rows"] == 744 + 720
+    assert summary["drift"]["retrain_due"] and "temp" in summary["drift"]["drifted_features"]
+    retrain = summary["retrain"]
+    assert retrain["holdout_months"] == [6]
+    assert retrain["promoted"], retrain["reason"]
+    assert retrain["challenger_metrics"]["mae"] < retrain["champion_metrics"]["mae"]
+    assert summary["api_after_reload"]["model_version"] == retrain["challenger_version"]
+    assert Path(summary["report"]).read_text().startswith("<!doctype html>")
+    # Re-running on the same store must not trip over existing names.
+    again = run_story(settings, rows_per_request=800)
+    assert int(again["retrain"]["challenger_version"]) > int(retrain["challenger_version"])
+
+
+def _dockerfile_cmd() -> list[str]:
+    text = (PACKAGE_DIR / "Dockerfile").read_text()
+    match = re.search(r"^CMD\s+(\[.*\])\s*$", text, flags=re.MULTILINE)
+    assert match, "Dockerfile needs an exec-form CMD"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.slow
+def test_dockerfile_cmd_serves_health(trained):
+    had_runs_dir = (PACKAGE_DIR / "runs").exists()
+    argv = _dockerfile_cmd()
+    assert argv[:4] == ["python", "-m", "capstone", "serve"]
+    port = free_port()
+    argv = [sys.executable, *argv[1:]]
+    argv[argv.index("--host") + 1] = "127.0.0.1"
+    argv[argv.index("--port") + 1] = str(port)
+    settings = trained["settings"]
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": settings.tracking_uri,
+        "CAPSTONE_RUNS_DIR": str(settings.runs_dir),
+        "PYTHONPATH": str(REPO_DIR),
+    }
+    process = subprocess.Popen(
+        argv, cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline, health = time.monotonic() + 60, None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert health is not None, f"{shlex.join(argv)} did not serve: {process.stderr.read1()}"
+        assert health["status"] == "ok"
+        assert health["model_version"] == trained["champion_version"]
+        assert not (PACKAGE_DIR / "runs").exists() or had_runs_dir
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,160 @@
+import math
+import sqlite3
+import threading
+import time
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from capstone import registry, serve
+from capstone.data import FEATURE_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def app(trained):
+    settings = trained["settings"].with_overrides(max_batch_size=100)
+    return serve.create_app(settings, poll=False)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def rows(splits):
+    return splits["holdout"][list(FEATURE_COLUMNS)].head(20).to_dict("records")
+
+
+def test_predict_one_row_matches_the_model(client, rows, trained):
+    response = client.post("/predict", json=rows[0])
+    assert response.status_code == 200
+    body = response.json()
+    assert body["model_version"] == trained["champion_version"]
+    expected = trained["models"]["hgb"].pipeline.predict([rows[0]])[0]
+    assert body["prediction"] == pytest.approx(expected)
+
+
+def test_batch_predictions_in_order(client, rows, trained):
+    response = client.post("/predict/batch", json={"rows": rows})
+    assert response.status_code == 200
+    expected = trained["models"]["hgb"].pipeline.predict(rows)
+    assert response.json()["predictions"] == pytest.approx(list(expected))
+
+
+def _with(row, **changes):
+    changed = {**row, **changes}
+    return {k: v for k, v in changed.items() if v is not ...}
+
+
+BAD_ROWS = [
+    ("missing field", {"hum": ...}, "hum: Field required"),
+    ("extra field", {"bikers": 3}, "bikers: Extra inputs are not permitted"),
+    ("wrong type", {"hr": "seven"}, "hr: Input should be a valid integer"),
+    ("float hour", {"hr": 7.5}, "hr: Input should be a valid integer"),
+    ("bool for int", {"holiday": True}, "holiday: Input should be a valid integer"),
+    ("out of range", {"hum": 1.7}, "hum: Input should be less than or equal to 1"),
+    ("negative", {"windspeed": -0.1}, "windspeed: Input should be greater than or equal to 0"),
+    ("hour 24", {"hr": 24}, "hr: Input should be less than or equal to 23"),
+    ("unknown weather", {"weathersit": "sunny"}, "weathersit: Input should be 'clear'"),
+    ("unknown month", {"mnth": "Januar"}, "mnth: Input should be 'Jan'"),
+    ("null", {"temp": None}, "temp: Input should be a valid number"),
+]
+
+
+@pytest.mark.parametrize(("case", "changes", "message"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
+def test_bad_row_is_a_4xx_naming_the_problem(client, rows, case, changes, message):
+    response = client.post("/predict", json=_with(rows[0], **changes))
+    assert response.status_code == 422, case
+    assert message in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"season": 1,', "malformed JSON"),
+        (b"[1, 2]", "Input should be a valid dictionary"),
+    ],
+)
+def test_unparseable_bodies_are_4xx(client, content, message):
+    headers = {"content-type": "application/json"}
+    response = client.post("/predict", content=content, headers=headers)
+    assert response.status_code == 422
+    assert message in response.json()["message"]
+
+
+def test_nan_and_inf_are_rejected(client, rows):
+    for value in (math.nan, math.inf):
+        body = serve.json.dumps(_with(rows[0], temp=value))  # json writes NaN/Infinity
+        response = client.post(
+            "/predict", content=body, headers={"content-type": "application/json"}
+        )
+        assert 400 <= response.status_code < 500
+        assert "temp" in response.json()["message"] or "JSON" in response.json()["message"]
+
+
+def test_bad_batches(client, rows):
+    oversized = client.post("/predict/batch", json={"rows": rows * 6})
+    assert oversized.status_code == 413
+    assert "120 rows; the limit is 100" in oversized.json()["detail"]
+    empty = client.post("/predict/batch", json={"rows": []})
+    assert empty.status_code == 422 and "rows" in empty.json()["message"]
+    bad_item = client.post("/predict/batch", json={"rows": [rows[0], _with(rows[1], hum=3)]})
+    assert bad_item.status_code == 422 and "rows.1.hum" in bad_item.json()["message"]
+
+
+def test_health_metrics_docs_and_log(client, app, rows):
+    assert client.get("/health").json()["status"] == "ok"
+    client.post("/predict", json=rows[0])
+    text = client.get("/metrics").text
+    assert 'capstone_requests_total{path="/predict",status="200"}' in text
+    assert 'capstone_request_seconds_bucket{path="/predict",le="+Inf"}' in text
+    assert "capstone_model_info{version=" in text
+    assert client.get("/openapi.json").json()["paths"]["/predict/batch"]
+    app.state.prediction_log.flush()
+    with sqlite3.connect(app.state.holder.settings.prediction_log_path) as db:
+        count, mean = db.execute("SELECT count(*), avg(prediction) FROM predictions").fetchone()
+    assert count >= 1 and mean > 0
+
+
+def _hammer(url, rows, threads, per_thread, errors, versions):
+    def worker(index):
+        with httpx.Client(base_url=url, timeout=10) as http:
+            for i in range(per_thread):
+                try:
+                    response = http.post("/predict", json=rows[(index + i) % len(rows)])
+                    if response.status_code != 200:
+                        errors.append(response.status_code)
+                    else:
+                        versions.add(response.json()["model_version"])
+                except httpx.HTTPError as error:
+                    errors.append(repr(error))
+
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    return pool
+
+
+@pytest.mark.slow
+def test_concurrent_load_and_champion_swap_without_failures(trained, splits, rows):
+    settings = trained["settings"]
+    app = serve.create_app(settings, log_predictions=True, poll=False)
+    errors, versions = [], set()
+    started = time.monotonic()
+    with serve.BackgroundServer(app) as server:
+        pool = _hammer(server.url, rows, threads=8, per_thread=50, errors=errors, versions=versions)
+        for thread in pool:
+            thread.start()
+        # Promote a new version mid-load and make the API pick it up.
+        new_version = registry.register(trained["models"]["hgb"].model_uri, settings)
+        old_version = registry.champion_version(settings)
+        registry.promote(new_version, settings)
+        reload = httpx.post(f"{server.url}/reload", timeout=30).json()
+        for thread in pool:
+            thread.join(timeout=60)
+        after = httpx.get(f"{server.url}/health").json()["model_version"]
+        registry.promote(old_version, settings)  # leave the shared champion as it was
+    assert errors == []
+    assert reload["changed"] and after == new_version
+    assert time.monotonic() - started < 60
+    app.state.prediction_log.flush()
