@@ -82,9 +82,13 @@ def diff_scalars(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: f
 
 def diff_exact(name: str, got: Any, expected: Any):
     """Reason why ``got`` is not exactly ``expected`` (ints, strings, tuples, sets...)."""
-    if type(got) is not type(expected) and not (
-        isinstance(got, numbers.Integral) and isinstance(expected, numbers.Integral)
-    ):
+    if isinstance(expected, bool) and isinstance(got, np.bool_):
+        got = bool(got)
+    both_integers = all(
+        isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+        for v in (got, expected)
+    )
+    if type(got) is not type(expected) and not both_integers:
         return f"`{name}` should be of type {type_name(expected)}, got {type_name(got)}."
     if isinstance(expected, (set, frozenset)):
         if got == expected:

@@ -8,7 +8,7 @@ import numpy as np
 
 from mlcourse import view
 from mlcourse.exercise import Exercise
-from mlcourse.outcomes import CheckOutcome
+from mlcourse.outcomes import CORRECT, CheckOutcome
 from mlcourse.registry import load_exercises
 
 SEED = 42
@@ -25,13 +25,17 @@ class BoundExercise:
         """Check the answer in the caller's namespace (the notebook's variables)."""
         if namespace is None:
             namespace = inspect.stack()[1].frame.f_globals
+        from mlcourse.grading.progress import record_outcome  # never raises
+
         try:
             self.exercise.check(namespace)
         except CheckOutcome as outcome:
+            record_outcome(self.exercise.id, outcome.status)
             outcome.help_line = (
                 f"{self.handle}.hint() for a hint, {self.handle}.solution() to compare"
             )
             raise
+        record_outcome(self.exercise.id, CORRECT)
         view.show_correct(self.exercise.id, self.exercise.title)
 
     def hint(self, number: int | None = None) -> None:

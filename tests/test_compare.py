@@ -77,8 +77,10 @@ def test_diff_exact_names_the_problem(got, expected, fragment):
     assert reason is not None and fragment in reason, reason
 
 
-def test_diff_exact_treats_numpy_integers_as_integers():
+def test_diff_exact_treats_numpy_integers_and_booleans_as_python_ones():
     assert compare.diff_exact("k", np.int64(3), 3) is None
+    assert compare.diff_exact("flag", np.bool_(True), True) is None
+    assert "should be of type bool, got int" in compare.diff_exact("flag", 1, True)
 
 
 EXPECTED_FRAME = pd.DataFrame({"city": ["a", "b", None], "n": [1.0, 2.0, np.nan]})

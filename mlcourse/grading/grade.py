@@ -20,7 +20,7 @@ from mlcourse import notebook
 from mlcourse.exercise import Exercise
 from mlcourse.grading import checks, codec, gradebook, lift, sandbox
 from mlcourse.grading.gradebook import NOT_GRADED, ExerciseResult, StudentResult
-from mlcourse.outcomes import INCORRECT, NOT_ATTEMPTED
+from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED
 from mlcourse.registry import course_root, load_exercises
 
 
@@ -155,6 +155,10 @@ def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> Exe
             )
     answer = cells.get("answer", {"status": sandbox.NOT_RUN})
     probe = cells.get("capture", {"status": sandbox.NOT_RUN})
+    if answer["status"] in sandbox.STOPPED:  # it was left out of the run that captured values
+        result.status = INCORRECT
+        result.reason = f"your answer cell {answer['error'].removeprefix('the cell ')}."
+        return result
     path = captures / f"{exercise.id}.json"
     if path.exists():
         try:
@@ -172,15 +176,11 @@ def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> Exe
             return result
         result.status, result.reason, result.score = found.status, found.reason, found.score
         result.hidden_status, result.hidden_reason = found.hidden_status, found.hidden_reason
-        if answer["status"] == sandbox.FAILED and found.status == INCORRECT:
+        if answer["status"] == sandbox.FAILED and found.status != CORRECT:
+            result.status = INCORRECT
             result.reason = f"your answer cell failed: {answer['error']}. {found.reason}"
         return result
-    if answer["status"] in (sandbox.TIMED_OUT, sandbox.KILLED_KERNEL):
-        result.status, result.reason = (
-            INCORRECT,
-            f"your answer cell {answer['error'].removeprefix('the cell ')}.",
-        )
-    elif probe["status"] in (sandbox.TIMED_OUT, sandbox.KILLED_KERNEL):
+    if probe["status"] in sandbox.STOPPED:
         result.status = INCORRECT
         result.reason = (
             f"checking your answer {probe['error'].removeprefix('the cell ')}: does your code end?"

@@ -16,13 +16,9 @@ from pathlib import Path
 
 MAX_ATTEMPTS = 6
 MAX_ERROR_CHARS = 300
-TIMED_OUT, KILLED_KERNEL, NOT_RUN, FAILED, OK = (
-    "timed out",
-    "ended the kernel",
-    "not run",
-    "failed",
-    "ok",
-)
+TIMED_OUT, KILLED_KERNEL, OUT_OF_MEMORY = "timed out", "ended the kernel", "ran out of memory"
+NOT_RUN, FAILED, OK = "not run", "failed", "ok"
+STOPPED = (TIMED_OUT, KILLED_KERNEL, OUT_OF_MEMORY)  # such a cell is left out of the next run
 
 
 @dataclass
@@ -161,6 +157,10 @@ async def _execute(job: Job) -> RunResult:
                     restart = True
                     break
                 reply = client.replies.get(index, {})
+                if reply.get("ename") == "MemoryError":  # what it holds would starve later cells
+                    skipped[index] = OUT_OF_MEMORY
+                    restart = True
+                    break
                 result.cells[str(index)] = (
                     {"status": OK, "error": ""}
                     if reply.get("status") == "ok"
@@ -170,7 +170,10 @@ async def _execute(job: Job) -> RunResult:
         if not restart or time.monotonic() >= deadline:
             break
     for index, why in skipped.items():
-        limit = f" (limit {job.cell_timeout:g} s)" if why == TIMED_OUT else ""
+        limit = {
+            TIMED_OUT: f" (limit {job.cell_timeout:g} s)",
+            OUT_OF_MEMORY: f" (limit {job.memory_mb} MB)",
+        }.get(why, "")
         result.cells[str(index)] = {"status": why, "error": f"the cell {why}{limit}"}
     result.seconds = round(time.monotonic() - started, 3)
     return result

@@ -1,0 +1,132 @@
+"""``mlcourse release MODULE... --out DIR``: a cohort copy whose checks work without solutions.
+
+Each notebook's expected values (and each recorded wrong answer's values) are precomputed by a
+solved run and stored in the safe format next to the spec as ``NN_name_expected.json``; the
+released spec keeps every check, hint and wrong-answer message but no solution or wrong-answer
+code, and loads the stored values with ``attach_expected``.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from mlcourse import notebook
+from mlcourse.grading import checks, codec
+from mlcourse.registry import SPEC_SUFFIX, course_root
+
+EXPECTED_SUFFIX = "_expected.json"
+RELEASED_SOLUTION = "# The reference solution is not part of this release.\n"
+TOOLKIT = ["mlcourse", "data", "pyproject.toml", "requirements.txt", "requirements.in"]
+TOOLKIT += ["environment.yml", "Makefile", "README.md", "LICENSE", ".gitignore"]
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
+
+
+def attach_expected(exercises: list, spec_file: str) -> list:
+    """Called by a released spec: give each exercise its stored expected values."""
+    path = Path(spec_file).with_name(Path(spec_file).name.replace(SPEC_SUFFIX, EXPECTED_SUFFIX))
+    stored = codec.load(path)
+    for exercise in exercises:
+        entry = stored[exercise.id]
+        exercise.expected = {name: codec.decode(v) for name, v in entry["expected"].items()}
+        exercise.wrong_answers = [
+            replace(wrong, expected={n: codec.decode(v) for n, v in values.items()})
+            for wrong, values in zip(exercise.wrong_answers, entry["wrong_answers"])
+            if values is not None
+        ]
+    return exercises
+
+
+def released_spec(source: str) -> str:
+    """The spec's source without solution or wrong-answer code, loading stored values."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        if name == "Exercise":
+            for keyword in node.keywords:
+                if keyword.arg == "solution":
+                    keyword.value = ast.Constant(RELEASED_SOLUTION)
+        elif name == "WrongAnswer":
+            if node.args:
+                node.args[0] = ast.Constant("")
+            for keyword in node.keywords:
+                if keyword.arg == "code":
+                    keyword.value = ast.Constant("")
+    tail = ast.parse(
+        "from mlcourse.grading.release import attach_expected\n\n"
+        "EXERCISES = attach_expected(EXERCISES, __file__)\n"
+    )
+    tree.body += tail.body
+    return (
+        "# Released copy: solutions removed; checks compare with the stored expected values.\n"
+        + ast.unparse(tree)
+        + "\n"
+    )
+
+
+def _expected_document(assignment) -> dict:
+    document = {}
+    for exercise in assignment.exercises:
+        reference = assignment.reference[exercise.id]
+        expected = checks._expected(exercise.checks, reference["names"], "public")
+        wrong = []
+        for values in reference.get("wrong_answers") or []:
+            try:
+                wrong.append(checks._expected(exercise.checks, values, "public"))
+            except (checks.GradingError, TypeError, AttributeError):
+                wrong.append(None)
+        document[exercise.id] = {
+            "expected": {n: codec.encode(v) for n, v in expected.items()},
+            "wrong_answers": [
+                None if w is None else {n: codec.encode(v) for n, v in w.items()} for w in wrong
+            ],
+        }
+    return document
+
+
+def release(modules: list[Path], out: Path) -> list[Path]:
+    """Write the toolkit and ``modules`` under ``out``; return the released module folders."""
+    from mlcourse.grading.grade import Limits, _reference, load_assignment
+
+    root, out = course_root(), Path(out)
+    for item in TOOLKIT:
+        source = root / item
+        if source.is_dir():
+            shutil.copytree(source, out / item, ignore=SKIPPED, dirs_exist_ok=True)
+        elif source.is_file():
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, out / item)
+    released = []
+    for module in map(Path, modules):
+        if not module.is_dir():
+            module = root / "modules" / module.name
+        if not module.is_dir():
+            raise FileNotFoundError(f"{module} is not a module folder such as modules/01-math.")
+        target = out / "modules" / module.name
+        shutil.copytree(module, target, ignore=SKIPPED, dirs_exist_ok=True)
+        for spec in sorted(target.glob(f"*{SPEC_SUFFIX}")):
+            spec.unlink()
+        with tempfile.TemporaryDirectory(prefix="mlcourse-release-") as tmp:
+            for path in sorted(module.glob("[0-9][0-9]_*.ipynb")):
+                spec = path.with_name(path.stem + SPEC_SUFFIX)
+                if not spec.exists():
+                    continue
+                assignment = load_assignment(path, None, Path(tmp))
+                if assignment.unsupported:
+                    raise checks.GradingError(next(iter(assignment.unsupported.values())))
+                _reference(assignment, Path(tmp), Limits())
+                codec.dump(
+                    _expected_document(assignment),
+                    target / (path.stem + EXPECTED_SUFFIX),
+                )
+                (target / spec.name).write_text(released_spec(spec.read_text()))
+                nb = notebook.read(target / path.name)
+                notebook.strip_outputs(nb)
+                notebook.write(nb, target / path.name)
+        released.append(target)
+    return released
