@@ -9,7 +9,7 @@ NB ?=                     # optional notebook or folder for `make check`, e.g. N
 WORKERS ?= 2
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab check test lint format strip lock bench capstone serve mlflow-ui clean
+.PHONY: help install lab check progress test lint format strip lock bench capstone serve mlflow-ui grade release clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ lab: install  ## open JupyterLab on the course (python -m jupyter lab)
 
 check: install  ## run your notebooks and tabulate exercise outcomes (python -m mlcourse check NB)
 	$(PY) -m mlcourse check $(NB)
+
+progress: install  ## your course-wide progress table, instantly (VERIFY=1 re-runs the notebooks)
+	$(PY) -m mlcourse progress $(if $(VERIFY),--verify,)
 
 lint: install  ## ruff over code and notebooks (python -m ruff check .)
 	$(BIN)/ruff check .
@@ -52,6 +55,15 @@ lock: install  ## re-resolve requirements.in into requirements.txt and environme
 	  build/lock-venv/bin/pip freeze --exclude-editable | sed -E 's/^torch==([0-9.]+)\+cpu$$/torch==\1/'; \
 	} > requirements.txt
 	$(PY) -m mlcourse.environment
+
+grade: install  ## grade a cohort: make grade ASSIGNMENT=nb.ipynb SUBMISSIONS=dir OUT=dir [HIDDEN=dir]
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" -a -n "$(OUT)" || { \
+	  echo "usage: make grade ASSIGNMENT=modules/01-math/01_vectors_matrices.ipynb SUBMISSIONS=folder OUT=folder [HIDDEN=folder]"; exit 2; }
+	$(PY) -m mlcourse grade $(ASSIGNMENT) --submissions $(SUBMISSIONS) --out $(OUT) $(if $(HIDDEN),--hidden $(HIDDEN),)
+
+release: install  ## cohort copy without solutions: make release MODULES=modules/01-math OUT=dir
+	@test -n "$(MODULES)" -a -n "$(OUT)" || { echo "usage: make release MODULES=modules/01-math OUT=folder"; exit 2; }
+	$(PY) -m mlcourse release $(MODULES) --out $(OUT)
 
 capstone: install  ## the capstone end to end: train, track, register, serve, monitor, retrain
 	MLFLOW_DISABLE_TELEMETRY=true $(PY) -m capstone story

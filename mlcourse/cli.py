@@ -52,7 +52,7 @@ def _release(args) -> int:
 
 
 def _progress(args) -> int:
-    from mlcourse.grading import progress
+    from mlcourse import progress
 
     if args.verify:
         progress.verify(args.paths, workers=args.workers)

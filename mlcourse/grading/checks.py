@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcourse.exercise import Close, Comparator, Exact, Exercise, Function, _StubCalled
+from mlcourse.exercise import Close, Comparator, Exact, Exercise, Frame, Function, _StubCalled
 from mlcourse.grading import codec
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, NotAttempted
 
-SUPPORTED = (Close, Exact, Function)
+SUPPORTED = (Close, Exact, Frame, Function)
 HIDDEN_NAME = "HIDDEN_CHECKS"
 
 

@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,13 @@ def encode(value: Any, depth: int = 0) -> Any:
         return {KIND: "complex", "re": encode(value.real), "im": encode(value.imag)}
     if isinstance(value, (np.ndarray, np.generic)):
         return _encode_array(value, depth)
+    if _is_frame(value):
+        return {
+            KIND: "frame",
+            "columns": [encode(c, depth + 1) for c in value.columns.tolist()],
+            "index": _encode_array(value.index.to_numpy(), depth),
+            "data": [_encode_array(value[c].to_numpy(), depth) for c in value.columns],
+        }
     if type(value) in (list, tuple):
         items = [encode(item, depth + 1) for item in value]
         return items if type(value) is list else {KIND: "tuple", "items": items}
@@ -48,6 +56,17 @@ def encode(value: Any, depth: int = 0) -> Any:
             "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()],
         }
     raise Unencodable(f"values of type {type(value).__module__}.{type(value).__qualname__}")
+
+
+def _is_frame(value: Any) -> bool:
+    """A pandas DataFrame with unique, plain column labels (checked without importing pandas)."""
+    pandas = sys.modules.get("pandas")
+    return (
+        pandas is not None
+        and type(value) is pandas.DataFrame
+        and value.columns.is_unique
+        and all(isinstance(c, (str, int)) for c in value.columns)
+    )
 
 
 def _encode_array(value, depth: int) -> Any:
@@ -86,6 +105,15 @@ def decode(data: Any, depth: int = 0) -> Any:
         array = np.empty(len(items), dtype=object)
         array[:] = items
         return array.reshape([int(n) for n in data["shape"]])
+    if kind == "frame":
+        import pandas as pd
+
+        columns = [decode(c, depth + 1) for c in data["columns"]]
+        arrays = [decode(a, depth + 1) for a in data["data"]]
+        if len(columns) != len(arrays):
+            raise ValueError("a frame needs one array per column")
+        index = decode(data["index"], depth + 1)
+        return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
     if kind == "float":
         return float(data["repr"])
     if kind == "complex":

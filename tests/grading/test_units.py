@@ -63,3 +63,19 @@ def test_forged_captures_earn_only_what_they_claim():
     forged = {"names": {"M": {"state": "correct", "status": "correct"}}}
     assert checks.verdict(exercise, {}, forged, reference).status == INCORRECT
     assert checks.verdict(exercise, {}, {"names": {}}, reference).status == NOT_ATTEMPTED
+
+
+def test_codec_carries_data_frames_for_frame_checks():
+    import pandas as pd
+
+    from mlcourse.exercise import Frame
+
+    frame = pd.DataFrame(
+        {"mnth": ["Jan", None], "bikers": [3, 4], "temp": [0.2, np.nan]}, index=[7, 9]
+    )
+    back = codec.decode(json.loads(json.dumps(codec.encode(frame))))
+    assert list(back.columns) == ["mnth", "bikers", "temp"] and list(back.index) == [7, 9]
+    assert Frame().diff("df", back, codec.decode(codec.encode(frame))) is None
+    assert "Frame" in [c.__name__ for c in checks.SUPPORTED]
+    with pytest.raises(codec.Unencodable):
+        codec.encode(pd.DataFrame([[1, 2]], columns=["a", "a"]))

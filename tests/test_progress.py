@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from mlcourse.grading import progress
+from mlcourse import progress
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, Incorrect
 from mlcourse.registry import load_exercises
 from mlcourse.session import BoundExercise

@@ -13,6 +13,7 @@ from pathlib import Path
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED
 
 FOLDER, FILE = ".mlcourse", "progress.jsonl"
+ANSWER_TAG = "exercise:"  # as in mlcourse.notebook, without importing nbformat
 SWITCH = "MLCOURSE_PROGRESS"  # "1": always record, "0": never; default: only under Jupyter
 
 
@@ -62,13 +63,21 @@ def latest(root: Path | None = None) -> dict[str, str]:
 
 
 def _exercise_ids(path: Path) -> list[str]:
-    """The ids of a notebook's answer cells, read as plain JSON (fast: no kernel, no spec)."""
-    from mlcourse.grading.lift import _tagged_exercise, read_cells
-
+    """The ids of a notebook's answer cells, read as plain JSON (fast: no nbformat, no spec)."""
     try:
-        return [i for cell in read_cells(path) if (i := _tagged_exercise(cell))]
-    except (OSError, ValueError):
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
         return []
+    ids = []
+    for cell in cells:
+        tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell, dict) else []
+        if cell.get("cell_type") == "code" and isinstance(tags, list):
+            ids += [
+                t.removeprefix(ANSWER_TAG)
+                for t in tags
+                if isinstance(t, str) and t.startswith(ANSWER_TAG)
+            ]
+    return ids
 
 
 def summary(root: Path | None = None) -> list[tuple[str, str, int, int, int]]:
