@@ -79,6 +79,7 @@ bench: install  ## measure check latency, notebook run times and the capstone AP
 	$(PY) benchmarks/check_latency.py
 	$(PY) benchmarks/suite_times.py
 	$(PY) benchmarks/capstone_serving.py
+	$(PY) benchmarks/grading_overhead.py
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) build .pytest_cache .ruff_cache
