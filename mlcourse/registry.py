@@ -20,8 +20,11 @@ def course_root() -> Path:
     """The repository root: ``$MLCOURSE_ROOT`` or the folder that holds this package."""
     configured = os.environ.get("MLCOURSE_ROOT")
     root = Path(configured) if configured else Path(__file__).resolve().parents[1]
-    if not (root / "modules").is_dir():
-        raise SpecError(f"no modules/ folder under the course root {root}; set MLCOURSE_ROOT.")
+    if not ((root / "modules").is_dir() or (root / "capstone" / "notebooks").is_dir()):
+        raise SpecError(
+            f"no modules/ or capstone/notebooks/ folder under the course root {root}; "
+            "set MLCOURSE_ROOT to the folder that holds them."
+        )
     return root
 
 

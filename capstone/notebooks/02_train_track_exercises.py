@@ -53,17 +53,18 @@ EXERCISES = [
     Exercise(
         id="cap.02.2",
         title="Find the best run with MLflow's search",
-        checks={"best_run_id": Exact()},
+        checks={"best_kind": Exact()},
         hints=[
             "`mlflow.search_runs(experiment_names=[...], order_by=[...])` returns a DataFrame "
-            "with one row per run and a `run_id` column.",
-            'Order by `"metrics.holdout_mae ASC"` (lower error is better) and take the first row.',
+            "with one row per run; parameters are columns named `params.<name>`.",
+            'Order by `"metrics.holdout_mae ASC"` (lower error is better) and take '
+            '`runs.loc[0, "params.kind"]`.',
         ],
         solution="""
             runs = mlflow.search_runs(
                 experiment_names=[settings.experiment_name], order_by=["metrics.holdout_mae ASC"]
             )
-            best_run_id = runs.loc[0, "run_id"]
+            best_kind = runs.loc[0, "params.kind"]
         """,
         wrong_answers=[
             WrongAnswer(
@@ -71,7 +72,7 @@ EXERCISES = [
                 "    experiment_names=[settings.experiment_name],\n"
                 '    order_by=["metrics.holdout_mae DESC"],\n'
                 ")\n"
-                'best_run_id = runs.loc[0, "run_id"]\n',
+                'best_kind = runs.loc[0, "params.kind"]\n',
                 "Did you sort by MAE descending, or not at all? `search_runs` lists the newest run "
                 "first by default, and DESC puts the worst model first: MAE is an error, so sort "
                 "ascending.",

@@ -1,5 +1,8 @@
 """``mlcourse release MODULE... --out DIR``: a cohort copy whose checks work without solutions.
 
+MODULE is a folder such as ``modules/01-math``, or ``capstone/notebooks`` (which also copies the
+``capstone`` package its notebooks use).
+
 Each notebook's expected values (and each recorded wrong answer's values) are precomputed by a
 solved run and stored in the safe format next to the spec as ``NN_name_expected.json``; the
 released spec keeps every check, hint and wrong-answer message but no solution or wrong-answer
@@ -23,6 +26,11 @@ RELEASED_SOLUTION = "# The reference solution is not part of this release.\n"
 TOOLKIT = ["mlcourse", "data", "pyproject.toml", "requirements.txt", "requirements.in"]
 TOOLKIT += ["environment.yml", "Makefile", "README.md", "LICENSE", ".gitignore"]
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
+
+
+def _capstone_skipped(folder, names):
+    """The capstone package without its run state; its notebooks are released separately."""
+    return SKIPPED(folder, names) | ({"runs", "notebooks"} & set(names))
 
 
 def attach_expected(exercises: list, spec_file: str) -> list:
@@ -107,7 +115,14 @@ def release(modules: list[Path], out: Path) -> list[Path]:
             module = root / "modules" / module.name
         if not module.is_dir():
             raise FileNotFoundError(f"{module} is not a module folder such as modules/01-math.")
-        target = out / "modules" / module.name
+        relative = module.resolve().relative_to(root.resolve())
+        if relative.parts[0] not in ("modules", "capstone"):
+            raise ValueError(f"{module} is neither under modules/ nor capstone/notebooks.")
+        target = out / relative
+        if relative.parts[0] == "capstone":  # its notebooks import the capstone package
+            shutil.copytree(
+                root / "capstone", out / "capstone", ignore=_capstone_skipped, dirs_exist_ok=True
+            )
         shutil.copytree(module, target, ignore=SKIPPED, dirs_exist_ok=True)
         for spec in sorted(target.glob(f"*{SPEC_SUFFIX}")):
             spec.unlink()
