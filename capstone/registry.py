@@ -32,23 +32,15 @@ class GateDecision:
 
 
 def register(model_uri: str, settings: Settings, tags: dict | None = None) -> str:
-    """Register `model_uri` as a new version of the settings' model; returns the version."""
+    """Register `model_uri` as a new version of the settings' model; returns the version.
+
+    `mlflow.register_model` creates the registered model on first use and links a logged model
+    (`models:/m-...`) correctly on both a local SQLite store and a tracking server.
+    """
     import mlflow
 
     configure_mlflow(settings)
-    client = mlflow.MlflowClient()
-    try:
-        client.create_registered_model(settings.model_name)
-    except mlflow.exceptions.MlflowException as error:
-        if error.error_code != "RESOURCE_ALREADY_EXISTS":
-            raise
-    source_run = model_uri.split("/")[1] if model_uri.startswith("runs:/") else None
-    if model_uri.startswith("models:/m-"):
-        logged = mlflow.get_logged_model(model_uri.removeprefix("models:/"))
-        source_run = logged.source_run_id
-    version = client.create_model_version(
-        settings.model_name, model_uri, run_id=source_run, tags=tags or {}
-    )
+    version = mlflow.register_model(model_uri, settings.model_name, tags=tags or {})
     return str(version.version)
 
 

@@ -92,3 +92,48 @@ def test_dockerfile_cmd_serves_health(trained):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_story_against_a_real_mlflow_server(tmp_path):
+    """MLFLOW_TRACKING_URI pointing at `mlflow server` works unchanged (loopback only)."""
+    import mlflow
+
+    from capstone.story import run_story
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(port),
+         "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}",
+         "--artifacts-destination", str(tmp_path / "server-artifacts"), "--workers", "1"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"},
+    )  # fmt: skip
+    uri = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, server.stderr.read().decode()[-2000:]
+            assert time.monotonic() < deadline, "mlflow server did not start in 90 s"
+            try:
+                if httpx.get(f"{uri}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        settings = Settings(runs_dir=tmp_path / "runs", tracking_uri=uri,
+                            train_months=(1, 2), serve_months=(5, 6))  # fmt: skip
+        summary = run_story(settings, rows_per_request=800)
+        assert summary["tracking_uri"] == uri
+        assert summary["retrain"]["promoted"], summary["retrain"]["reason"]
+        client = mlflow.MlflowClient(uri, uri)
+        champion = client.get_model_version_by_alias(settings.model_name, "champion")
+        assert champion.version == summary["retrain"]["challenger_version"]
+        run = client.get_run(summary["runs"]["hgb"])
+        assert run.data.metrics["holdout_mae"] == pytest.approx(
+            summary["holdout_metrics"]["hgb"]["mae"]
+        )
+        assert any((tmp_path / "server-artifacts").rglob("MLmodel")), "artifacts not on server"
+        assert not (tmp_path / "runs" / "mlflow.db").exists()  # nothing went to the local store
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
