@@ -252,6 +252,7 @@ def _error_message(errors) -> str:
         message = error.get("msg")
         if error.get("type") == "json_invalid":
             message = f"malformed JSON ({error.get('ctx', {}).get('error', 'could not parse')})"
+            location = f"body at character {location}" if location else location
         elif location == "" and error.get("type") == "model_attributes_type":
             message += " (send a JSON object with Content-Type: application/json)"
         parts.append(f"{location or 'body'}: {message}")
