@@ -76,8 +76,11 @@ class _OutcomeCollector:
 
 
 def find_notebooks(targets: list[str]) -> list[Path]:
-    """Notebooks named, or found under the folders named (default: every module)."""
-    paths = [Path(t) for t in targets] or [course_root() / "modules"]
+    """Notebooks named, or found under the folders named (default: every module and the
+    capstone's guided notebooks)."""
+    root = None if targets else course_root()
+    defaults = [root / "modules", root / "capstone" / "notebooks"] if root else []
+    paths = [Path(t) for t in targets] or [p for p in defaults if p.is_dir()]
     found = []
     for path in paths:
         if not path.exists():
