@@ -21,6 +21,8 @@ def short_repr(value: Any, limit: int = 60) -> str:
     """``repr`` cut to ``limit`` characters, with arrays printed compactly."""
     if isinstance(value, np.generic):
         value = value.item()
+    if callable(value) and hasattr(value, "__name__") and not isinstance(value, type):
+        return value.__name__  # functions by name: no memory address in messages
     if isinstance(value, np.ndarray):
         text = np.array2string(value, threshold=6, edgeitems=2, precision=4, separator=", ")
         text = f"array({text})"

@@ -13,7 +13,10 @@ from tests.conftest import ROOT
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "modules", tmp_path / "modules")
+    module = tmp_path / "modules" / "01-math"  # a one-notebook course: tables stay stable
+    module.mkdir(parents=True)
+    for name in ("01_vectors_matrices.ipynb", "01_vectors_matrices_exercises.py"):
+        shutil.copy(ROOT / "modules" / "01-math" / name, module / name)
     monkeypatch.setenv("MLCOURSE_ROOT", str(tmp_path))
     monkeypatch.setenv(progress.SWITCH, "1")
     return tmp_path

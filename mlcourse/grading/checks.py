@@ -82,6 +82,15 @@ def _require_supported(comparator: Comparator, label: str) -> None:
             f"{label} uses {type(comparator).__name__}; the grader compares only "
             f"{', '.join(c.__name__ for c in SUPPORTED)} values. Grade it by hand or add support."
         )
+    if isinstance(comparator, Function):
+        try:
+            _cases(comparator)
+        except codec.Unencodable as err:
+            raise GradingError(
+                f"{label} is called on cases that hold {err}, which the grader's safe format "
+                "cannot carry into a kernel (functions, for example). Grade it by hand, or give "
+                "the cases plain values."
+            ) from None
 
 
 def unsupported_reason(exercise: Exercise) -> str | None:
@@ -95,9 +104,13 @@ def unsupported_reason(exercise: Exercise) -> str | None:
 
 
 def plan(exercises: list[Exercise], hidden: Mapping[str, Mapping[str, Comparator]]) -> dict:
-    """What the capture cell of each exercise must report (function cases in the safe format)."""
+    """What the capture cell of each exercise must report (function cases in the safe format).
+
+    Exercises that cannot be graded (see ``unsupported_reason``) are left out."""
     document = {}
     for exercise in exercises:
+        if unsupported_reason(exercise):
+            continue
         names = {}
         for name, comparator in exercise.checks.items():
             secret = hidden.get(exercise.id, {}).get(name)

@@ -55,7 +55,22 @@ def encode(value: Any, depth: int = 0) -> Any:
             KIND: "dict",
             "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()],
         }
+    reference = _callable_reference(value)
+    if reference is not None:
+        return {KIND: "callable", "module": reference[0], "name": reference[1]}
     raise Unencodable(f"values of type {type(value).__module__}.{type(value).__qualname__}")
+
+
+def _callable_reference(value: Any) -> tuple[str, str] | None:
+    """(module, qualified name) of a function that can be found again by name, else None:
+    NumPy ufuncs and module-level functions (of a library or of an exercise spec)."""
+    if isinstance(value, np.ufunc):
+        return "numpy", value.__name__
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", "")
+    if not callable(value) or not module or not name or "<" in name or "." in name:
+        return None  # lambdas, nested functions, methods: not findable by name
+    found = getattr(sys.modules.get(module), name, None)
+    return (module, name) if found is value else None
 
 
 def _is_frame(value: Any) -> bool:
@@ -85,14 +100,17 @@ def _encode_array(value, depth: int) -> Any:
     return {KIND: "scalar" if scalar else "array", "npy": data}
 
 
-def decode(data: Any, depth: int = 0) -> Any:
-    """The value that ``encode`` turned into ``data``; raise ``ValueError`` if malformed."""
+def decode(data: Any, depth: int = 0, allow_callables: bool = False) -> Any:
+    """The value that ``encode`` turned into ``data``; raise ``ValueError`` if malformed.
+
+    Functions are looked up by name only with ``allow_callables`` (the kernel reading the
+    grader's cases); the grader never resolves a name that came out of a kernel."""
     if depth > MAX_DEPTH:
         raise ValueError("nested too deeply")
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, list):
-        return [decode(item, depth + 1) for item in data]
+        return [decode(item, depth + 1, allow_callables) for item in data]
     if not isinstance(data, dict):
         raise ValueError(f"unexpected {type(data).__name__} in encoded data")
     kind = data.get(KIND)
@@ -101,28 +119,41 @@ def decode(data: Any, depth: int = 0) -> Any:
         array = np.load(io.BytesIO(raw), allow_pickle=False)
         return array[()] if kind == "scalar" else array
     if kind == "objects":
-        items = [decode(item, depth + 1) for item in data["items"]]
+        items = [decode(item, depth + 1, allow_callables) for item in data["items"]]
         array = np.empty(len(items), dtype=object)
         array[:] = items
         return array.reshape([int(n) for n in data["shape"]])
     if kind == "frame":
         import pandas as pd
 
-        columns = [decode(c, depth + 1) for c in data["columns"]]
-        arrays = [decode(a, depth + 1) for a in data["data"]]
+        columns = [decode(c, depth + 1, allow_callables) for c in data["columns"]]
+        arrays = [decode(a, depth + 1, allow_callables) for a in data["data"]]
         if len(columns) != len(arrays):
             raise ValueError("a frame needs one array per column")
-        index = decode(data["index"], depth + 1)
+        index = decode(data["index"], depth + 1, allow_callables)
         return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
+    if kind == "callable":
+        if not allow_callables:
+            raise ValueError("a function reference where only values are allowed")
+        import importlib
+
+        module = sys.modules.get(data["module"]) or importlib.import_module(data["module"])
+        function = getattr(module, data["name"], None)
+        if not callable(function):
+            raise ValueError(f"{data['module']}.{data['name']} is not a function")
+        return function
     if kind == "float":
         return float(data["repr"])
     if kind == "complex":
         return complex(decode(data["re"]), decode(data["im"]))
     if kind in ("tuple", "set", "frozenset"):
-        items = [decode(item, depth + 1) for item in data["items"]]
+        items = [decode(item, depth + 1, allow_callables) for item in data["items"]]
         return {"tuple": tuple, "set": set, "frozenset": frozenset}[kind](items)
     if kind == "dict":
-        return {decode(k, depth + 1): decode(v, depth + 1) for k, v in data["items"]}
+        return {
+            decode(k, depth + 1, allow_callables): decode(v, depth + 1, allow_callables)
+            for k, v in data["items"]
+        }
     raise ValueError(f"unknown encoded kind {kind!r}")
 
 

@@ -128,6 +128,8 @@ def _reference(assignment: Assignment, work: Path, limits: Limits) -> None:
     reference_limits = Limits(1, max(limits.cell_timeout, 120), max(limits.timeout, 600), 8192)
     _, run = _run(assignment, answers, folder, reference_limits, reference=True)
     for exercise in assignment.exercises:
+        if exercise.id in assignment.unsupported:
+            continue  # reported as "not graded"; there is nothing to capture
         path = folder / "captures" / f"{exercise.id}.json"
         if not path.exists():
             failures = [c["error"] for c in run.cells.values() if c["status"] != sandbox.OK]

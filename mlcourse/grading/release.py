@@ -115,7 +115,10 @@ def release(modules: list[Path], out: Path) -> list[Path]:
             module = root / "modules" / module.name
         if not module.is_dir():
             raise FileNotFoundError(f"{module} is not a module folder such as modules/01-math.")
-        relative = module.resolve().relative_to(root.resolve())
+        try:
+            relative = module.resolve().relative_to(root.resolve())
+        except ValueError:  # a module folder outside the course, e.g. a draft elsewhere
+            relative = Path("modules", module.name)
         if relative.parts[0] not in ("modules", "capstone"):
             raise ValueError(f"{module} is neither under modules/ nor capstone/notebooks.")
         target = out / relative
@@ -133,7 +136,11 @@ def release(modules: list[Path], out: Path) -> list[Path]:
                     continue
                 assignment = load_assignment(path, None, Path(tmp))
                 if assignment.unsupported:
-                    raise checks.GradingError(next(iter(assignment.unsupported.values())))
+                    exercise_id, why = next(iter(assignment.unsupported.items()))
+                    raise checks.GradingError(
+                        f"{path.name} cannot be released without its solutions: {exercise_id}: "
+                        f"{why}"
+                    )
                 _reference(assignment, Path(tmp), Limits())
                 codec.dump(
                     _expected_document(assignment),

@@ -79,3 +79,12 @@ def test_codec_carries_data_frames_for_frame_checks():
     assert "Frame" in [c.__name__ for c in checks.SUPPORTED]
     with pytest.raises(codec.Unencodable):
         codec.encode(pd.DataFrame([[1, 2]], columns=["a", "a"]))
+
+
+def test_codec_sends_named_functions_to_kernels_but_never_resolves_one_from_them():
+    encoded = json.loads(json.dumps(codec.encode([{"f": np.sin, "x": 1.0}])))
+    assert codec.decode(encoded, allow_callables=True)[0]["f"] is np.sin
+    with pytest.raises(ValueError, match="function reference"):
+        codec.decode(encoded)  # what a kernel sends back is values only
+    with pytest.raises(codec.Unencodable):
+        codec.encode(lambda x: x)  # no name to find it by
