@@ -182,6 +182,9 @@ class Exercise:
     hints: Sequence[str]
     wrong_answers: Sequence[WrongAnswer] = ()
     expected: Mapping[str, Any] | None = field(default=None, repr=False)  # precomputed (release)
+    # Mutants of the solution that give the same answer on every input (``make check-strength``):
+    # {mutant description: why it is equivalent}.
+    equivalent_mutants: Mapping[str, str] = field(default_factory=dict, repr=False)
     _hints_shown: int = field(default=0, repr=False)
 
     def __post_init__(self):
