@@ -1,5 +1,6 @@
 """``mlcourse`` command line: ``check`` a learner's notebooks, ``strip`` outputs before a commit,
-``progress`` of a learner; ``grade`` and ``release`` for instructors."""
+``progress`` of a learner; ``grade`` and ``release`` for instructors; ``check-strength`` for
+authors."""
 
 from __future__ import annotations
 
@@ -60,6 +61,30 @@ def _progress(args) -> int:
     return 0
 
 
+def _check_strength(args) -> int:
+    from mlcourse import mutants
+    from mlcourse.check import find_notebooks
+
+    paths = find_notebooks(args.paths)
+    reports = mutants.check_strength(
+        paths,
+        workers=args.workers,
+        max_mutants=args.max_mutants,
+        time_limit_s=args.time_limit,
+        progress=lambda line: print(line, file=sys.stderr),
+    )
+    print(mutants.format_table(reports, args.max_mutants))
+    if args.report_only or all(report.clean for report in reports):
+        return 0
+    print(
+        "\nA surviving mutant is a hole in the check (add a case or a wrong answer) or gives "
+        "the same answer on every input: then explain it in the spec's "
+        "`equivalent_mutants={description: reason}`.",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--verify", action="store_true", help="re-run the notebooks to confirm")
     progress.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
     progress.set_defaults(run=_progress)
+    strength = commands.add_parser(
+        "check-strength",
+        help="run mutants of every reference solution through its check (authors)",
+    )
+    strength.add_argument("paths", nargs="*", help="notebooks or folders (default: all)")
+    strength.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
+    strength.add_argument(
+        "--max-mutants", type=int, default=60, help="per exercise; more are sampled evenly"
+    )
+    strength.add_argument("--time-limit", type=float, default=5.0, help="seconds per mutant")
+    strength.add_argument(
+        "--report-only", action="store_true", help="exit 0 even when a mutant survives"
+    )
+    strength.set_defaults(run=_check_strength)
     return parser
 
 
