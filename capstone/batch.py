@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from capstone.config import REPO_DIR, Settings
-from capstone.data import FEATURE_COLUMNS, load
+from capstone.config import REPO_DIR, Settings, use_store
+from capstone.data import FEATURE_COLUMNS, FEATURE_SCHEMA, load
 
-INTEGER_COLUMNS = ("season", "day", "hr", "holiday", "weekday", "workingday")
-STRING_COLUMNS = ("mnth", "weathersit")
+# The Spark SQL type of each schema kind; the model's signature expects exactly these.
+SPARK_TYPES = {"int": "long", "float": "double", "category": "string"}
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
@@ -32,12 +32,10 @@ def score_frame(model, frame: pd.DataFrame) -> pd.DataFrame:
 
 def score_file(input_path, output_path, model_uri: str, settings: Settings) -> int:
     """Validate `input_path`, score every row with `model_uri`, write `output_path`."""
-    import mlflow
+    from capstone.registry import load_model
 
-    mlflow.set_tracking_uri(settings.tracking_uri)
-    mlflow.set_registry_uri(settings.tracking_uri)
     frame = load(input_path, require_labels=False)
-    model = mlflow.sklearn.load_model(model_uri)
+    model = load_model(model_uri, settings)
     _write(score_frame(model, frame), Path(output_path))
     return len(frame)
 
@@ -72,8 +70,7 @@ def score_spark(input_path, output_path, model_uri: str, settings: Settings, spa
     import mlflow
     from pyspark.sql import functions as F
 
-    mlflow.set_tracking_uri(settings.tracking_uri)
-    mlflow.set_registry_uri(settings.tracking_uri)
+    use_store(settings)
     own_session = spark is None
     spark = spark or spark_session()
     try:
@@ -82,15 +79,8 @@ def score_spark(input_path, output_path, model_uri: str, settings: Settings, spa
             frame = spark.read.parquet(input_path)
         else:
             frame = spark.read.csv(input_path, header=True, inferSchema=True)
-        for name in FEATURE_COLUMNS:
-            kind = (
-                "long"
-                if name in INTEGER_COLUMNS
-                else "string"
-                if name in STRING_COLUMNS
-                else "double"
-            )
-            frame = frame.withColumn(name, F.col(name).cast(kind))
+        for column in FEATURE_SCHEMA:
+            frame = frame.withColumn(column.name, F.col(column.name).cast(SPARK_TYPES[column.kind]))
         predict = mlflow.pyfunc.spark_udf(
             spark, model_uri, result_type="double", env_manager="local"
         )

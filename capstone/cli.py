@@ -44,25 +44,11 @@ def cmd_train(settings: Settings, args) -> dict:
 
 def cmd_register(settings: Settings, args) -> dict:
     """Register a logged model; it becomes champion when there is none, or through the gate."""
-    import mlflow
-
     from capstone import registry
-    from capstone.config import configure_mlflow
 
-    configure_mlflow(settings)
-    model_uri = args.model_uri
+    model_uri = args.model_uri or registry.latest_model_uri(settings, kind="hgb")
     if model_uri is None:
-        runs = mlflow.search_runs(
-            experiment_names=[settings.experiment_name],
-            filter_string="tags.mlflow.runName = 'train-hgb'",
-            order_by=["start_time DESC"],
-            max_results=1,
-            output_format="list",
-        )
-        if not runs:
-            raise SystemExit("no train-hgb run found; run `python -m capstone train` first")
-        model_uri = runs[0].outputs.model_outputs[0].model_id
-        model_uri = f"models:/{model_uri}"
+        raise SystemExit("no hgb training run found; run `python -m capstone train` first")
     version = registry.register(model_uri, settings)
     result = {"model_uri": model_uri, "version": version}
     if args.promote:
@@ -94,23 +80,17 @@ def cmd_batch(settings: Settings, args) -> dict:
 
 
 def cmd_monitor(settings: Settings, args) -> dict:
-    import mlflow
-
     from capstone import monitor, registry
-    from capstone.config import configure_mlflow
     from capstone.data import FEATURE_COLUMNS
+    from capstone.train import evaluate
 
-    configure_mlflow(settings)
     window, _train, holdout = _training_window(settings)
-    champion = mlflow.sklearn.load_model(registry.champion_uri(settings))
-    reference_mae = float(
-        (holdout["bikers"] - champion.predict(holdout[list(FEATURE_COLUMNS)])).abs().mean()
-    )
+    champion = registry.load_model(registry.champion_uri(settings), settings)
     summary = monitor.monitor(
         window,
         champion.predict(window[list(FEATURE_COLUMNS)]),
         settings.prediction_log_path,
-        reference_mae,
+        evaluate(champion, holdout)["mae"],
         settings.reports_dir,
         settings.psi_threshold,
         settings.mae_degradation,
@@ -120,11 +100,9 @@ def cmd_monitor(settings: Settings, args) -> dict:
 
 def cmd_retrain(settings: Settings, args) -> dict:
     from capstone import monitor, retrain
-    from capstone.data import FEATURE_COLUMNS
 
     window, _train, _holdout = _training_window(settings)
     served = monitor.read_prediction_log(settings.prediction_log_path)
-    served = served.astype({name: window[name].dtype for name in FEATURE_COLUMNS}, errors="ignore")
     result = retrain.retrain(window, served, settings)
     return {
         "challenger_run": result.challenger.run_id,
@@ -203,15 +181,11 @@ def main(argv=None) -> int:
     settings = Settings().with_overrides(
         data_path=args.data,
         runs_dir=args.runs_dir,
-        tracking_uri=args.tracking_uri,
+        store_uri=args.tracking_uri,
         model_name=args.model_name,
         reload_interval_s=getattr(args, "reload_interval", None),
         max_batch_size=getattr(args, "max_batch_size", None),
     )
-    if args.runs_dir and not args.tracking_uri and not os.environ.get("MLFLOW_TRACKING_URI"):
-        settings = settings.with_overrides(
-            tracking_uri=f"sqlite:///{settings.runs_dir / 'mlflow.db'}"
-        )
     from capstone.data import DataValidationError
 
     try:

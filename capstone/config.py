@@ -10,17 +10,23 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 DEFAULT_DATA_PATH = REPO_DIR / "data" / "bikeshare_hourly_2011.csv"
 DEFAULT_RUNS_DIR = PACKAGE_DIR / "runs"
+# The retraining rule: any feature's PSI above PSI_THRESHOLD (a major shift), or a labelled MAE
+# more than MAE_DEGRADATION (a fraction) above the reference MAE.
+PSI_THRESHOLD = 0.25
+MAE_DEGRADATION = 0.20
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a stage needs to know; paths are derived from `runs_dir` unless set."""
+    """Everything a stage needs to know; paths (and the local MLflow store) derive from `runs_dir`."""
 
     data_path: Path = DEFAULT_DATA_PATH
     runs_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("CAPSTONE_RUNS_DIR") or DEFAULT_RUNS_DIR)
     )
-    tracking_uri: str = ""
+    # The MLflow tracking server or database; empty: the SQLite file in `runs_dir` (see
+    # `tracking_uri`). The default reads MLFLOW_TRACKING_URI; pass "" to ignore that variable.
+    store_uri: str = field(default_factory=lambda: os.environ.get("MLFLOW_TRACKING_URI", ""))
     experiment_name: str = "capstone-bikeshare"
     model_name: str = "bikeshare-demand"
     champion_alias: str = "champion"
@@ -32,19 +38,19 @@ class Settings:
     # Gate: the challenger must beat the champion's holdout MAE by this relative margin.
     min_improvement: float = 0.01
     # Retraining rule used by the monitor.
-    psi_threshold: float = 0.25
-    mae_degradation: float = 0.20
+    psi_threshold: float = PSI_THRESHOLD
+    mae_degradation: float = MAE_DEGRADATION
     max_batch_size: int = 10_000
     reload_interval_s: float = 10.0
 
     def __post_init__(self):
         object.__setattr__(self, "data_path", Path(self.data_path))
         object.__setattr__(self, "runs_dir", Path(self.runs_dir))
-        if not self.tracking_uri:
-            uri = (
-                os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{self.runs_dir / 'mlflow.db'}"
-            )
-            object.__setattr__(self, "tracking_uri", uri)
+
+    @property
+    def tracking_uri(self) -> str:
+        """Where MLflow tracks and registers: `store_uri`, else the SQLite file in `runs_dir`."""
+        return self.store_uri or f"sqlite:///{self.runs_dir / 'mlflow.db'}"
 
     @property
     def artifact_root(self) -> Path:
@@ -78,8 +84,7 @@ def configure_mlflow(settings: Settings) -> None:
     for noisy in ("mlflow", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings.ensure_dirs()
-    mlflow.set_tracking_uri(settings.tracking_uri)
-    mlflow.set_registry_uri(settings.tracking_uri)
+    use_store(settings)
     client = mlflow.MlflowClient()
     if client.get_experiment_by_name(settings.experiment_name) is None:
         artifact_location = None
@@ -91,3 +96,11 @@ def configure_mlflow(settings: Settings) -> None:
             if client.get_experiment_by_name(settings.experiment_name) is None:
                 raise
     mlflow.set_experiment(settings.experiment_name)
+
+
+def use_store(settings: Settings) -> None:
+    """Point MLflow's tracking and model registry at the settings' store (creates nothing)."""
+    import mlflow
+
+    mlflow.set_tracking_uri(settings.tracking_uri)
+    mlflow.set_registry_uri(settings.tracking_uri)

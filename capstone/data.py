@@ -12,7 +12,7 @@ MONTHS = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", 
 MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
 WEATHER = ("clear", "cloudy/misty", "light rain/snow", "heavy rain/snow")
 TARGET = "bikers"
-LABEL_COLUMNS = ("casual", "registered", "bikers")
+LABEL_COLUMNS = ("casual", "registered", TARGET)
 
 
 @dataclass(frozen=True)
@@ -24,24 +24,30 @@ class Column:
     low: float | None = None
     high: float | None = None
     categories: tuple[str, ...] = ()
+    description: str = ""
 
 
+# The one schema of a raw row: data files, the API's request model and Spark scoring use it.
 FEATURE_SCHEMA = (
-    Column("season", "int", 1, 4),
+    Column("season", "int", 1, 4, description="1 = winter ... 4 = autumn"),
     Column("mnth", "category", categories=MONTHS),
-    Column("day", "int", 1, 366),
+    Column("day", "int", 1, 366, description="day of the year"),
     Column("hr", "int", 0, 23),
     Column("holiday", "int", 0, 1),
     Column("weekday", "int", 0, 6),
     Column("workingday", "int", 0, 1),
     Column("weathersit", "category", categories=WEATHER),
-    Column("temp", "float", 0, 1),
-    Column("atemp", "float", 0, 1),
-    Column("hum", "float", 0, 1),
-    Column("windspeed", "float", 0, 1),
+    Column("temp", "float", 0, 1, description="normalised temperature"),
+    Column("atemp", "float", 0, 1, description="normalised feels-like temperature"),
+    Column("hum", "float", 0, 1, description="normalised humidity"),
+    Column("windspeed", "float", 0, 1, description="normalised wind speed"),
 )
 LABEL_SCHEMA = tuple(Column(name, "int", 0, None) for name in LABEL_COLUMNS)
 FEATURE_COLUMNS = tuple(column.name for column in FEATURE_SCHEMA)
+# The pandas dtype of each kind, as `validate` returns it; `frame.astype(FEATURE_DTYPES)` retypes
+# rows read back from a store that lost the types (SQLite keeps whole numbers as REAL).
+PANDAS_DTYPES = {"int": "int64", "float": "float64", "category": "str"}
+FEATURE_DTYPES = {column.name: PANDAS_DTYPES[column.kind] for column in FEATURE_SCHEMA}
 MAX_REPORTED_PROBLEMS = 5
 
 

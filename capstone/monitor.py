@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from capstone.data import FEATURE_COLUMNS, TARGET
+from capstone.config import MAE_DEGRADATION, PSI_THRESHOLD
+from capstone.data import FEATURE_DTYPES, TARGET
 from capstone.features import FEATURE_NAMES, build_features
+from capstone.figures import figure, png_bytes
 
 # The cyclic hour encodings duplicate `hr`, so they are not monitored separately.
 MONITORED_FEATURES = tuple(name for name in FEATURE_NAMES if name not in ("hr_sin", "hr_cos"))
@@ -90,6 +92,8 @@ class MonitorSummary:
     mae_change: float | None
     retrain_due: bool
     rule: str
+    psi_threshold: float
+    mae_degradation: float
     reasons: list[str] = field(default_factory=list)
     features: list[dict] = field(default_factory=list)
     weekly: list[dict] = field(default_factory=list)
@@ -102,8 +106,8 @@ def summarise(
     reference_predictions,
     current: pd.DataFrame,
     reference_mae: float | None,
-    psi_threshold: float = 0.25,
-    mae_degradation: float = 0.20,
+    psi_threshold: float = PSI_THRESHOLD,
+    mae_degradation: float = MAE_DEGRADATION,
 ) -> MonitorSummary:
     """Pure drift/performance summary; `current` has features, `prediction` and maybe labels."""
     drift = feature_drift(reference, current)
@@ -137,6 +141,8 @@ def summarise(
             f"retrain when any feature PSI > {psi_threshold} "
             f"or labelled MAE is more than {mae_degradation:.0%} above the reference MAE"
         ),
+        psi_threshold=psi_threshold,
+        mae_degradation=mae_degradation,
         reasons=reasons,
         features=drift.to_dict("records"),
         weekly=weekly.to_dict("records"),
@@ -144,16 +150,21 @@ def summarise(
 
 
 def read_prediction_log(path, since: float | None = None) -> pd.DataFrame:
-    """Logged predictions (one row per scored item), joined with labels when they exist."""
+    """Logged predictions (one row per scored item), joined with labels when they exist.
+
+    Feature columns come back with the schema's types, like rows from `data.load`.
+    """
     connection = sqlite3.connect(path)
     try:
         query = "SELECT * FROM predictions" + (" WHERE ts >= ?" if since else "")
         frame = pd.read_sql_query(query, connection, params=(since,) if since else None)
+        frame = frame.astype(FEATURE_DTYPES)
         has_labels = connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name='labels'"
         ).fetchone()
         if has_labels:
-            labels = pd.read_sql_query("SELECT request_id, item, bikers FROM labels", connection)
+            labels_query = f"SELECT request_id, item, {TARGET} FROM labels"
+            labels = pd.read_sql_query(labels_query, connection)
             frame = frame.merge(labels, on=["request_id", "item"], how="left")
     finally:
         connection.close()
@@ -161,12 +172,12 @@ def read_prediction_log(path, since: float | None = None) -> pd.DataFrame:
 
 
 def record_labels(path, labels: pd.DataFrame) -> int:
-    """Store arrived labels (columns request_id, item, bikers) next to the predictions."""
+    """Store arrived labels (columns request_id, item and the target) next to the predictions."""
     connection = sqlite3.connect(path)
     try:
         with connection:
             connection.execute(
-                "CREATE TABLE IF NOT EXISTS labels (request_id TEXT, item INTEGER, bikers REAL, "
+                f"CREATE TABLE IF NOT EXISTS labels (request_id TEXT, item INTEGER, {TARGET} REAL, "
                 "PRIMARY KEY (request_id, item))"
             )
             connection.executemany(
@@ -179,31 +190,20 @@ def record_labels(path, labels: pd.DataFrame) -> int:
 
 
 def _figure_base64(fig) -> str:
-    import io
-
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format="png", dpi=80)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(png_bytes(fig)).decode("ascii")
 
 
 def _plots(summary: MonitorSummary, reference, reference_predictions, current) -> list[tuple]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     plots = []
     features = pd.DataFrame(summary.features)
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig = figure(6, 3.5)
+    ax = fig.subplots()
     ax.barh(features["feature"], features["psi"])
-    ax.axvline(0.25, color="red", ls="--", lw=1)
+    ax.axvline(summary.psi_threshold, color="red", ls="--", lw=1)
     ax.set(xlabel="PSI", title="Feature drift (PSI) vs reference")
     plots.append(("Feature drift", _figure_base64(fig)))
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig = figure(6, 3.5)
+    ax = fig.subplots()
     ax.hist(reference_predictions, bins=40, alpha=0.5, density=True, label="reference")
     ax.hist(current["prediction"], bins=40, alpha=0.5, density=True, label="served")
     ax.set(xlabel="predicted bikers", title="Prediction drift")
@@ -212,7 +212,8 @@ def _plots(summary: MonitorSummary, reference, reference_predictions, current) -
     ref_matrix = pd.DataFrame(build_features(reference), columns=FEATURE_NAMES)
     cur_matrix = pd.DataFrame(build_features(current), columns=FEATURE_NAMES)
     for name in features["feature"].head(3):
-        fig, ax = plt.subplots(figsize=(6, 3))
+        fig = figure(6, 3)
+        ax = fig.subplots()
         ax.hist(ref_matrix[name], bins=30, alpha=0.5, density=True, label="reference")
         ax.hist(cur_matrix[name], bins=30, alpha=0.5, density=True, label="served")
         ax.set(title=f"{name}", xlabel=name)
@@ -220,7 +221,8 @@ def _plots(summary: MonitorSummary, reference, reference_predictions, current) -
         plots.append((f"Distribution of {name}", _figure_base64(fig)))
     if summary.weekly:
         weekly = pd.DataFrame(summary.weekly)
-        fig, ax = plt.subplots(figsize=(6, 3))
+        fig = figure(6, 3)
+        ax = fig.subplots()
         ax.plot(weekly["week"], weekly["mae"], marker="o", label="weekly MAE")
         if summary.reference_mae:
             ax.axhline(summary.reference_mae, color="gray", ls="--", label="reference MAE")
@@ -265,15 +267,14 @@ def monitor(
     log_path,
     reference_mae: float | None,
     folder,
-    psi_threshold: float = 0.25,
-    mae_degradation: float = 0.20,
+    psi_threshold: float = PSI_THRESHOLD,
+    mae_degradation: float = MAE_DEGRADATION,
     since: float | None = None,
 ) -> MonitorSummary:
     """Read the prediction log, summarise drift and error, write the HTML + JSON report."""
     current = read_prediction_log(log_path, since=since)
     if current.empty:
         raise ValueError(f"no logged predictions in {log_path}; serve some traffic first")
-    current = current.astype({name: reference[name].dtype for name in FEATURE_COLUMNS})
     summary = summarise(
         reference, reference_predictions, current, reference_mae, psi_threshold, mae_degradation
     )

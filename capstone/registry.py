@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from capstone.config import Settings, configure_mlflow
+from capstone.config import Settings, configure_mlflow, use_store
 from capstone.train import evaluate
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,24 @@ def register(model_uri: str, settings: Settings, tags: dict | None = None) -> st
     return str(version.version)
 
 
+def latest_model_uri(settings: Settings, kind: str = "hgb") -> str | None:
+    """URI (`models:/m-...`) of the model logged by the newest training run of `kind`, or None.
+
+    Training and retraining runs log the parameter `kind` (see `train.train_and_log`).
+    """
+    import mlflow
+
+    configure_mlflow(settings)
+    runs = mlflow.search_runs(
+        experiment_names=[settings.experiment_name],
+        filter_string=f"params.kind = '{kind}'",
+        order_by=["start_time DESC"],
+        max_results=1,
+        output_format="list",
+    )
+    return f"models:/{runs[0].outputs.model_outputs[0].model_id}" if runs else None
+
+
 def champion_version(settings: Settings) -> str | None:
     """The version the champion alias points at, or None when there is no champion yet."""
     import mlflow
@@ -72,12 +90,16 @@ def champion_uri(settings: Settings) -> str:
     return f"models:/{settings.model_name}@{settings.champion_alias}"
 
 
-def load_version(version: str, settings: Settings):
+def load_model(model_uri: str, settings: Settings):
+    """The scikit-learn pipeline at `model_uri` (`models:/...`, `runs:/...`) in the settings' store."""
     import mlflow
 
-    mlflow.set_registry_uri(settings.tracking_uri)
-    mlflow.set_tracking_uri(settings.tracking_uri)
-    return mlflow.sklearn.load_model(version_uri(version, settings))
+    use_store(settings)
+    return mlflow.sklearn.load_model(model_uri)
+
+
+def load_version(version: str, settings: Settings):
+    return load_model(version_uri(version, settings), settings)
 
 
 def decide(challenger: dict, champion: dict | None, min_improvement: float) -> tuple[bool, str]:

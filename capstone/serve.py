@@ -11,38 +11,38 @@ import sqlite3
 import threading
 import time
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from fastapi import Request  # module level: FastAPI resolves string annotations here
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from capstone.config import Settings
-from capstone.data import FEATURE_COLUMNS, MONTHS, WEATHER
+from capstone.data import FEATURE_COLUMNS, FEATURE_SCHEMA, Column
 
 logger = logging.getLogger(__name__)
 LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 
-class Row(BaseModel):
-    """One hour to predict: the raw calendar and weather fields, exactly as in the data."""
+def _row_field(column: Column) -> tuple:
+    """(type, pydantic Field) of one schema column: its range or categories become the rules."""
+    if column.kind == "category":
+        return Literal[column.categories], Field(description=column.description or None)
+    kind = int if column.kind == "int" else float
+    return kind, Field(ge=column.low, le=column.high, description=column.description or None)
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
-    season: int = Field(ge=1, le=4, description="1 = winter ... 4 = autumn")
-    mnth: Literal[MONTHS]
-    day: int = Field(ge=1, le=366, description="day of the year")
-    hr: int = Field(ge=0, le=23)
-    holiday: int = Field(ge=0, le=1)
-    weekday: int = Field(ge=0, le=6)
-    workingday: int = Field(ge=0, le=1)
-    weathersit: Literal[WEATHER]
-    temp: float = Field(ge=0, le=1, description="normalised temperature")
-    atemp: float = Field(ge=0, le=1, description="normalised feels-like temperature")
-    hum: float = Field(ge=0, le=1, description="normalised humidity")
-    windspeed: float = Field(ge=0, le=1, description="normalised wind speed")
+# One hour to predict, built from the data schema so the API checks exactly what `data.validate`
+# checks. Strict: no "7" for 7, no true for 1; no NaN or infinity; no unknown fields.
+Row = create_model(
+    "Row",
+    __config__=ConfigDict(extra="forbid", allow_inf_nan=False, strict=True),
+    __doc__="One hour to predict: the raw calendar and weather fields, exactly as in the data.",
+    **{column.name: _row_field(column) for column in FEATURE_SCHEMA},
+)
 
 
 class Batch(BaseModel):
@@ -159,7 +159,8 @@ def connect_log(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     columns = ", ".join(
-        f"{name} {'TEXT' if name in ('mnth', 'weathersit') else 'REAL'}" for name in FEATURE_COLUMNS
+        f"{column.name} {'TEXT' if column.kind == 'category' else 'REAL'}"
+        for column in FEATURE_SCHEMA
     )
     connection.execute(
         "CREATE TABLE IF NOT EXISTS predictions (request_id TEXT, item INTEGER, ts REAL, "
@@ -397,6 +398,26 @@ def create_app(settings: Settings, log_predictions: bool = True, poll: bool = Tr
 
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app
+
+
+def in_process_client(app):
+    """A FastAPI `TestClient`: HTTP requests answered by `app` in this process, no server.
+
+    Starlette's test client prefers the `httpx2` package and, finding only `httpx` (which this
+    project pins), warns once on import. That warning is about our dependencies, not the
+    reader's code, so exactly that one is silenced here, on the import that raises it.
+    """
+    from starlette.exceptions import StarletteDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore",
+            message="Using `httpx` with `starlette.testclient` is deprecated",
+            category=StarletteDeprecationWarning,
+        )
+        from fastapi.testclient import TestClient
+
+    return TestClient(app)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -78,8 +78,7 @@ def run_story(settings: Settings, rows_per_request: int = 500, fresh: bool = Fal
         )
 
         logger.info("6/7 retrain on recent data and gate the challenger")
-        labelled = served.astype({name: window[name].dtype for name in data.FEATURE_COLUMNS})
-        result = retrain.retrain(window, labelled, settings)
+        result = retrain.retrain(window, served, settings)
 
         logger.info("7/7 the API picks up the champion without a restart")
         reload = httpx.post(f"{server.url}/reload", timeout=60).json()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import tempfile
 import warnings
@@ -20,6 +19,7 @@ from sklearn.pipeline import Pipeline
 from capstone.config import Settings, configure_mlflow
 from capstone.data import FEATURE_COLUMNS, TARGET
 from capstone.features import FEATURE_NAMES, make_feature_step
+from capstone.figures import figure, png_bytes
 
 logger = logging.getLogger(__name__)
 MODEL_KINDS = ("baseline", "hgb")
@@ -95,35 +95,22 @@ def evaluate(model, holdout: pd.DataFrame) -> dict[str, float]:
 
 def diagnostic_plots(y_true, y_pred, title: str) -> dict[str, bytes]:
     """PNG bytes of a residual plot and a predicted-vs-actual plot."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
     images = {}
-    fig, ax = plt.subplots(figsize=(5, 4))
+    fig = figure(5, 4)
+    ax = fig.subplots()
     ax.scatter(y_pred, y_true - y_pred, s=4, alpha=0.4)
     ax.axhline(0, color="black", lw=1)
     ax.set(xlabel="predicted bikers", ylabel="actual - predicted", title=f"{title}: residuals")
-    images["residuals.png"] = _png(fig)
-    fig, ax = plt.subplots(figsize=(5, 4))
+    images["residuals.png"] = png_bytes(fig)
+    fig = figure(5, 4)
+    ax = fig.subplots()
     ax.scatter(y_true, y_pred, s=4, alpha=0.4)
     top = max(y_true.max(), y_pred.max())
     ax.plot([0, top], [0, top], color="black", lw=1)
     ax.set(xlabel="actual bikers", ylabel="predicted bikers", title=f"{title}: predicted vs actual")
-    images["predicted_vs_actual.png"] = _png(fig)
+    images["predicted_vs_actual.png"] = png_bytes(fig)
     return images
-
-
-def _png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format="png", dpi=80)
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

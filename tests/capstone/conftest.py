@@ -13,6 +13,17 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds (servers, Spark)")
 
 
+@pytest.fixture
+def no_backend_switch(monkeypatch):
+    """Fail the test if library code switches matplotlib's global backend (it breaks notebooks)."""
+    import matplotlib
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("library code must not call matplotlib.use; draw on a Figure")
+
+    monkeypatch.setattr(matplotlib, "use", refuse)
+
+
 @pytest.fixture(scope="session")
 def bike_data():
     from capstone.config import DEFAULT_DATA_PATH
@@ -28,7 +39,7 @@ def session_settings(tmp_path_factory):
     runs = tmp_path_factory.mktemp("capstone-runs")
     return Settings(
         runs_dir=runs,
-        tracking_uri=f"sqlite:///{runs / 'mlflow.db'}",
+        store_uri="",  # the SQLite store in `runs`, whatever MLFLOW_TRACKING_URI says
         train_months=(1, 2, 3, 4),
         serve_months=(5, 6),
         reload_interval_s=0,

@@ -31,7 +31,7 @@ def test_story_end_to_end_on_a_small_slice(tmp_path):
 
     settings = Settings(
         runs_dir=tmp_path / "runs",
-        tracking_uri=f"sqlite:///{tmp_path / 'runs' / 'mlflow.db'}",
+        store_uri="",
         train_months=(1, 2),
         serve_months=(5, 6),
     )
@@ -120,7 +120,7 @@ def test_story_against_a_real_mlflow_server(tmp_path):
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        settings = Settings(runs_dir=tmp_path / "runs", tracking_uri=uri,
+        settings = Settings(runs_dir=tmp_path / "runs", store_uri=uri,
                             train_months=(1, 2), serve_months=(5, 6))  # fmt: skip
         summary = run_story(settings, rows_per_request=800)
         assert summary["tracking_uri"] == uri
@@ -137,3 +137,10 @@ def test_story_against_a_real_mlflow_server(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_register_with_no_training_run_says_what_to_run(tmp_path, monkeypatch):
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    with pytest.raises(SystemExit, match="python -m capstone train"):
+        main(["--runs-dir", str(tmp_path), "register"])
+    assert (tmp_path / "mlflow.db").exists()  # the store followed --runs-dir

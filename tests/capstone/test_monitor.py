@@ -38,7 +38,7 @@ def test_summary_flags_seasonal_drift(bike_data, trained, splits):
     assert quiet.current_mae is None and quiet.labelled_rows == 0
 
 
-def test_report_from_log_with_labels(tmp_path, bike_data, trained, splits):
+def test_report_from_log_with_labels(tmp_path, no_backend_switch, bike_data, trained, splits):
     from capstone.serve import PredictionLog
 
     pipeline = trained["models"]["hgb"].pipeline
@@ -50,6 +50,10 @@ def test_report_from_log_with_labels(tmp_path, bike_data, trained, splits):
     log.close()
     labels = pd.DataFrame({"request_id": "r1", "item": range(300), "bikers": served["bikers"]})
     assert monitor.record_labels(tmp_path / "log.db", labels) == 300
+    logged = monitor.read_prediction_log(tmp_path / "log.db")
+    pd.testing.assert_frame_equal(  # SQLite's REAL whole numbers come back as the schema's ints
+        logged[list(FEATURE_COLUMNS)], served[list(FEATURE_COLUMNS)].reset_index(drop=True)
+    )
 
     window = splits["window"]
     summary = monitor.monitor(
@@ -64,4 +68,6 @@ def test_report_from_log_with_labels(tmp_path, bike_data, trained, splits):
     assert summary.current_mae == pytest.approx(expected_mae)
     page = Path(summary.html_path).read_text()
     assert page.count("data:image/png;base64,") >= 4
-    assert json.loads(Path(summary.json_path).read_text())["retrain_due"] == summary.retrain_due
+    saved = json.loads(Path(summary.json_path).read_text())
+    assert saved["retrain_due"] == summary.retrain_due
+    assert saved["psi_threshold"] == 0.25 and "PSI > 0.25" in saved["rule"]

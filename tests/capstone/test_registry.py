@@ -14,6 +14,15 @@ def test_decide_rule():
     assert not promoted and "does not beat" in reason
 
 
+def test_latest_model_uri_finds_the_newest_training_run(trained):
+    settings = trained["settings"]
+    assert registry.latest_model_uri(settings, "hgb") == trained["models"]["hgb"].model_uri
+    assert registry.latest_model_uri(settings, "baseline") == (
+        trained["models"]["baseline"].model_uri
+    )
+    assert registry.latest_model_uri(settings, "forest") is None
+
+
 def test_registering_again_does_not_crash(trained):
     settings = trained["settings"]
     first = registry.register(trained["models"]["baseline"].model_uri, settings)

@@ -5,10 +5,9 @@ import time
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from capstone import registry, serve
-from capstone.data import FEATURE_COLUMNS
+from capstone.data import FEATURE_COLUMNS, FEATURE_SCHEMA
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +18,7 @@ def app(trained):
 
 @pytest.fixture(scope="module")
 def client(app):
-    return TestClient(app)
+    return serve.in_process_client(app)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +40,22 @@ def test_batch_predictions_in_order(client, rows, trained):
     assert response.status_code == 200
     expected = trained["models"]["hgb"].pipeline.predict(rows)
     assert response.json()["predictions"] == pytest.approx(list(expected))
+
+
+def test_request_model_is_the_data_schema():
+    properties = serve.Row.model_json_schema()["properties"]
+    assert list(properties) == list(FEATURE_COLUMNS)
+    for column in FEATURE_SCHEMA:
+        field = properties[column.name]
+        if column.kind == "category":
+            assert field["enum"] == list(column.categories), column.name
+        else:
+            kind = "integer" if column.kind == "int" else "number"
+            assert (field["type"], field["minimum"], field["maximum"]) == (
+                kind,
+                column.low,
+                column.high,
+            ), column.name
 
 
 def _with(row, **changes):

@@ -6,7 +6,12 @@ import pytest
 import yaml
 
 from capstone.data import FEATURE_COLUMNS
-from capstone.train import SeasonalNaiveRegressor, make_pipeline, regression_metrics
+from capstone.train import (
+    SeasonalNaiveRegressor,
+    diagnostic_plots,
+    make_pipeline,
+    regression_metrics,
+)
 
 # The strong model must cut the baseline's holdout MAE by at least this much (measured: ~49%).
 REQUIRED_MAE_REDUCTION = 0.30
@@ -47,6 +52,16 @@ def test_logged_model_predicts_like_the_trained_one(trained, splits):
     loaded = mlflow.sklearn.load_model(model.model_uri)
     rows = splits["holdout"][list(FEATURE_COLUMNS)]
     np.testing.assert_allclose(loaded.predict(rows), model.pipeline.predict(rows))
+
+
+def test_plots_leave_pyplot_alone(no_backend_switch):
+    import matplotlib.pyplot as plt
+
+    open_figures = plt.get_fignums()
+    images = diagnostic_plots([1, 5, 9], [2, 5, 7], "hgb")
+    assert sorted(images) == ["predicted_vs_actual.png", "residuals.png"]
+    assert all(png.startswith(b"\x89PNG") for png in images.values())
+    assert plt.get_fignums() == open_figures
 
 
 def test_seasonal_naive_is_the_group_mean():
