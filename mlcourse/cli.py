@@ -5,6 +5,7 @@ authors."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shutil
 import sys
 from pathlib import Path
@@ -36,7 +37,8 @@ def _strip(args) -> int:
 
 
 def _grade(args) -> int:
-    from mlcourse.grading.grade import Limits, grade
+    from mlcourse.grading.grade import grade
+    from mlcourse.grading.sandbox import Limits
 
     limits = Limits(args.workers, args.cell_timeout, args.timeout, args.memory_mb)
     path, results = grade(args.notebooks, args.submissions, args.out, args.hidden, limits)
@@ -45,7 +47,7 @@ def _grade(args) -> int:
 
 
 def _release(args) -> int:
-    from mlcourse.grading.release import release
+    from mlcourse.release import release
 
     for path in release(args.modules, args.out):
         print(f"released {path}", file=sys.stderr)
@@ -73,7 +75,7 @@ def _check_strength(args) -> int:
         time_limit_s=args.time_limit,
         progress=lambda line: print(line, file=sys.stderr),
     )
-    print(mutants.format_table(reports, args.max_mutants))
+    print(mutants.format_table(reports))
     if args.report_only or all(report.clean for report in reports):
         return 0
     print(
@@ -86,6 +88,8 @@ def _check_strength(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from mlcourse.grading.sandbox import Limits
+
     parser = argparse.ArgumentParser(prog="mlcourse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -106,10 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--submissions", type=Path, required=True, help="one entry per student")
     grade.add_argument("--out", type=Path, required=True, help="gradebook, feedback, log")
     grade.add_argument("--hidden", type=Path, help="folder of instructor-only checks (.py)")
-    grade.add_argument("--workers", type=int, default=2, help="submissions run in parallel")
-    grade.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell")
-    grade.add_argument("--timeout", type=float, default=600, help="seconds per notebook")
-    grade.add_argument("--memory-mb", type=int, default=2048, help="memory per kernel")
+    for limit in dataclasses.fields(Limits):  # the one definition of grading limits
+        grade.add_argument(
+            f"--{limit.name.replace('_', '-')}",
+            type=type(limit.default),
+            default=limit.default,
+            help=f"{limit.metadata['help']} (default: %(default)s)",
+        )
     grade.set_defaults(run=_grade)
 
     release = commands.add_parser("release", help="copy modules for a cohort, without solutions")

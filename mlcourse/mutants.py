@@ -107,6 +107,38 @@ class Mutant:
     description: str  # short and stable: the key of Exercise.equivalent_mutants
     source: str
 
+    @property
+    def probed(self) -> bool:
+        """Whether the mutant reports if its change did anything (see TransposeProbe)."""
+        return TransposeProbe.NAME in self.source
+
+
+class TransposeProbe:
+    """Stands for a transpose added or dropped by a mutant, and notes whether it changed
+    anything: on a 1-D value (or a scalar) it changes nothing, so a mutant whose transposes
+    only ever met such values is a no-op on every input the check tried, not a hole."""
+
+    NAME = "__mutant_transpose__"
+
+    def __init__(self):
+        self.calls = 0
+        self.changed = False
+
+    def __call__(self, value, add: bool):
+        self.calls += 1
+        if getattr(value, "ndim", 0) >= 2:
+            self.changed = True
+        return value.T if add else value
+
+    @property
+    def no_op(self) -> bool:
+        return self.calls > 0 and not self.changed
+
+
+def _probed_transpose(value: ast.expr, add: bool) -> ast.Call:
+    """``value.T`` (add) or ``value`` (drop), through the probe."""
+    return ast.Call(ast.Name(TransposeProbe.NAME, ast.Load()), [value, ast.Constant(add)], [])
+
 
 def _text(node: ast.AST) -> str:
     text = " ".join(ast.unparse(node).split())
@@ -213,7 +245,7 @@ class _Sites:
                 for side in ("left", "right"):
                     operand = getattr(node, side)
                     if not (isinstance(operand, ast.Attribute) and operand.attr == "T"):
-                        transposed = ast.Attribute(operand, "T", ast.Load())
+                        transposed = _probed_transpose(operand, add=True)
                         yield (
                             node.lineno,
                             f"`.T` added to `{_text(operand)}`",
@@ -255,7 +287,8 @@ class _Sites:
         elif isinstance(node, ast.Call):
             yield from self._of_call(node)
         elif isinstance(node, ast.Attribute) and node.attr == "T":
-            yield node.lineno, f"`.T` dropped from `{_text(node)}`", self._replace(node, node.value)
+            dropped = _probed_transpose(node.value, add=False)
+            yield node.lineno, f"`.T` dropped from `{_text(node)}`", self._replace(node, dropped)
         elif isinstance(node, ast.Slice):
             for bound in ("lower", "upper"):
                 value = getattr(node, bound)
@@ -310,9 +343,11 @@ class _Sites:
             yield self._swap(node, node.args[0], f"call of `{_text(func)}` dropped")
         if name == "transpose":
             if isinstance(func, ast.Attribute) and not node.args and not node.keywords:
-                yield node.lineno, f"`{_text(node)}` dropped", self._replace(node, func.value)
+                dropped = _probed_transpose(func.value, add=False)
+                yield node.lineno, f"`{_text(node)}` dropped", self._replace(node, dropped)
             elif len(node.args) == 1 and not node.keywords:
-                yield node.lineno, f"`{_text(node)}` dropped", self._replace(node, node.args[0])
+                dropped = _probed_transpose(node.args[0], add=False)
+                yield node.lineno, f"`{_text(node)}` dropped", self._replace(node, dropped)
 
     def _removal(self, node: ast.stmt) -> Iterator[tuple[int, str, Callable]]:
         """Drop a statement that updates something already there (``v = v / n``, ``x += 1``,
@@ -439,13 +474,7 @@ def mutants_of(source: str) -> list[Mutant]:
 
 # --- running them through the check ---------------------------------------------------------
 
-KILLED, SURVIVED, EQUIVALENT, ERROR, TIMEOUT = (
-    "killed",
-    "survived",
-    "equivalent",
-    "error",
-    "timeout",
-)
+KILLED, SURVIVED, ERROR, TIMEOUT = "killed", "survived", "error", "timeout"
 
 
 @dataclass
@@ -458,6 +487,7 @@ class Strength:
     tried: int = 0  # run through the check (at most the cap)
     killed: int = 0  # the check failed them, or they crashed or timed out
     equivalent: list[str] = field(default_factory=list)  # survivors the spec explains
+    no_op: list[str] = field(default_factory=list)  # survivors whose change changed nothing
     survived: list[str] = field(default_factory=list)  # survivors with no explanation: holes
     stale: list[str] = field(default_factory=list)  # explanations that name no mutant
     killed_but_explained: list[str] = field(default_factory=list)  # "equivalent", yet caught
@@ -467,8 +497,9 @@ class Strength:
 
     @property
     def score(self) -> float | None:
-        """Killed share of the non-equivalent mutants tried (None when there are none)."""
-        judged = self.tried - len(self.equivalent)
+        """Killed share of the mutants tried that are neither equivalent nor no-ops (None when
+        there are none)."""
+        judged = self.tried - len(self.equivalent) - len(self.no_op)
         return self.killed / judged if judged > 0 else None
 
     @property
@@ -524,11 +555,14 @@ def _private_copy(namespace: Mapping[str, Any], code: str, skip) -> dict[str, An
     return scope
 
 
-def _verdict(exercise: Exercise, code: str, namespace: Mapping[str, Any], limit: float):
-    """(KILLED | SURVIVED | ERROR | TIMEOUT, detail) for answer ``code`` in ``namespace``."""
+def _verdict(exercise: Exercise, code: str, namespace: Mapping[str, Any], limit: float, extra=None):
+    """(KILLED | SURVIVED | ERROR | TIMEOUT, detail) for answer ``code`` in ``namespace``
+    (``extra``: names only the answer code sees, such as a TransposeProbe)."""
     try:
         with _time_limit(limit):
-            values = exercise.run_code(code, _private_copy(namespace, code, exercise.names))
+            private = _private_copy(namespace, code, exercise.names)
+            private.update(extra or {})
+            values = exercise.run_code(code, private)
             scope = dict(namespace)
             scope.update(values)
             exercise.check(scope)
@@ -578,11 +612,15 @@ def measure(
         return result
     limit = max(time_limit_s, 20 * (time.perf_counter() - baseline_start))
     for mutant in _sample(mutants, max_mutants, set(explained)):
-        status, detail = _verdict(exercise, mutant.source, namespace, limit)
+        probe = TransposeProbe() if mutant.probed else None
+        extra = {TransposeProbe.NAME: probe} if probe else None
+        status, detail = _verdict(exercise, mutant.source, namespace, limit, extra)
         result.tried += 1
         if status == SURVIVED:
             if mutant.description in explained:
                 result.equivalent.append(mutant.description)
+            elif probe and probe.no_op:
+                result.no_op.append(mutant.description)
             else:
                 result.survived.append(mutant.description)
             continue
@@ -745,46 +783,47 @@ def _percent(score: float | None) -> str:
     return "-" if score is None else f"{100 * score:.0f} %"
 
 
-def format_table(reports: list[NotebookStrength], max_mutants: int = MAX_MUTANTS) -> str:
-    """Per exercise: mutants, killed, equivalent, survived, score; then what needs an author."""
-    header = f"  {'exercise':<10} {'mutants':>7} {'killed':>7} {'equiv.':>7} {'survived':>8}  score"
+def _row(label: str, counts: tuple[int, ...], score: float | None) -> str:
+    return f"  {label:<10}" + "".join(f" {n:>8}" for n in counts) + f"  {_percent(score)}"
+
+
+def _score(killed: int, judged: int) -> float | None:
+    return killed / judged if judged > 0 else None
+
+
+def format_table(reports: list[NotebookStrength]) -> str:
+    """Per exercise: mutants, killed, equivalent, no-op, survived and the score; under each
+    row what needs an author (survivors, stale explanations, problems)."""
+    columns = ("mutants", "killed", "equiv.", "no-op", "survived")
+    header = f"  {'exercise':<10}" + "".join(f" {c:>8}" for c in columns) + "  score"
     lines = []
-    course = {"tried": 0, "killed": 0, "equivalent": 0, "survived": 0}
+    course = [0] * len(columns)
     for report in reports:
-        lines += ["", f"{report.path}  ({report.seconds:.0f} s)", header]
+        mutant_s = sum(r.seconds for r in report.results)
+        lines += ["", f"{report.path}  ({report.seconds:.0f} s, mutants {mutant_s:.0f} s)", header]
         for r in report.results:
-            lines.append(
-                f"  {r.exercise_id:<10} {r.tried:>7} {r.killed:>7} {len(r.equivalent):>7}"
-                f" {len(r.survived):>8}  {_percent(r.score)}"
-            )
+            counts = (r.tried, r.killed, len(r.equivalent), len(r.no_op), len(r.survived))
+            lines.append(_row(r.exercise_id, counts, r.score))
             notes = [f"survived: {d}" for d in r.survived]
-            notes += [
-                f"stale explanation (no such mutant; remove or rename it): {d}" for d in r.stale
-            ]
-            notes += [
-                f"explained as equivalent, but the check catches it: {d}"
-                for d in r.killed_but_explained
-            ]
+            notes += [f"stale explanation (no such mutant: remove or rename): {d}" for d in r.stale]
+            notes += [f"explained, but the check catches it: {d}" for d in r.killed_but_explained]
             if r.generated > r.tried and not r.problem:
                 notes.append(f"sampled {r.tried} of {r.generated} mutants (--max-mutants)")
             if r.problem:
                 notes.append(f"problem: {r.problem}")
             lines += [f"      {note}" for note in notes]
-        tried, killed = report.total("tried"), report.total("killed")
-        equivalent, survived = report.total("equivalent"), report.total("survived")
-        judged = tried - equivalent
+        totals = tuple(
+            report.total(a) for a in ("tried", "killed", "equivalent", "no_op", "survived")
+        )
         lines.append(
-            f"  {'notebook':<10} {tried:>7} {killed:>7} {equivalent:>7} {survived:>8}"
-            f"  {_percent(killed / judged if judged else None)}"
+            _row("notebook", totals, _score(totals[1], sum(totals[:1]) - sum(totals[2:4])))
         )
         lines += [f"  problem: {p}" for p in report.problems]
-        for key, value in zip(course, (tried, killed, equivalent, survived)):
-            course[key] += value
-    judged = course["tried"] - course["equivalent"]
+        course = [a + b for a, b in zip(course, totals)]
+    tried, killed, equivalent, no_op, survived = course
+    score = _score(killed, tried - equivalent - no_op)
     lines.append(
-        f"\n{len(reports)} notebook(s): {course['tried']} mutants, {course['killed']} killed, "
-        f"{course['equivalent']} equivalent, {course['survived']} survived; score "
-        f"{_percent(course['killed'] / judged if judged else None)} of non-equivalent mutants "
-        "killed"
+        f"\n{len(reports)} notebook(s): {tried} mutants, {killed} killed, {equivalent} equivalent, "
+        f"{no_op} no-op, {survived} survived; {_percent(score)} of the others killed"
     )
     return "\n".join(lines).lstrip("\n")
