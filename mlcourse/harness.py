@@ -6,15 +6,21 @@ Modes (``--course-notebooks``):
   each time. ``shipped`` runs it as committed: lesson and stub cells must pass and every check
   cell must fail with "not attempted" (a check that passes on the stub is vacuous). ``solved``
   replaces each stub with its reference solution, so every cell must pass, and after each check
-  runs one probe cell per recorded wrong answer, which must fail with its own message.
+  runs one probe cell per recorded wrong answer, which must fail with its own message. Every
+  cell that draws a figure must show it (an image output): a backend switched to Agg by library
+  code leaves a learner's figure blank.
 * ``check`` (``make check``): runs a learner's notebooks as they are and records each check's
   outcome for the progress table; nothing is written to the notebooks.
 
-The suite prints how long each notebook run took.
+Every kernel these runs start is strict (``MLCOURSE_STRICT=1``): a failed check raises, as the
+harness reads outcomes from kernel errors, even where a learner's Jupyter session would only
+show them (``mlcourse.session.strict``). The suite prints how long each notebook run took.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections import defaultdict
 
 import pytest
@@ -23,10 +29,20 @@ from nbval.plugin import IPyNbCell, IPyNbFile, NbCellError, find_comment_markers
 from mlcourse import notebook
 from mlcourse.outcomes import CORRECT, ERROR, NOT_ATTEMPTED, outcome_from_error
 from mlcourse.registry import load_exercises
+from mlcourse.session import STRICT
 
 SHIPPED, SOLVED, LEARNER = "shipped", "solved", "learner"
 OUTCOME_KEY = "mlcourse_outcome"
 NOTEBOOK_BUDGET_S = 60
+# A call that draws a Matplotlib (or seaborn) figure; comments are removed before matching.
+DRAWS_FIGURE = re.compile(
+    r"\b(?:plt|pyplot)\.(?:subplots?|subplot_mosaic|figure|plot|scatter|barh?|hist|imshow|"
+    r"matshow|pcolormesh|contourf?|quiver|stem|fill_between|errorbar|boxplot|violinplot|pie|"
+    r"hexbin|semilog[xy]|loglog|show)\s*\("
+    r"|\.(?:plot|imshow|matshow|hist|hist2d|barh|boxplot|violinplot|pcolormesh|contourf?|quiver|"
+    r"errorbar|fill_between|hexbin)\s*\("
+    r"|\bsns\.\w*plot\s*\("
+)
 
 
 def pytest_addoption(parser):
@@ -45,7 +61,34 @@ def pytest_configure(config):
     )
     if config.getoption("course_notebooks") != "off":
         config.option.nbval_current_env = True  # always the course's own environment
+        # Kernels inherit this process's environment: every check in them raises its outcome.
+        config._mlcourse_strict_before = os.environ.get(STRICT)
+        os.environ[STRICT] = "1"
     config.pluginmanager.register(NotebookTimes(config), "mlcourse-notebook-times")
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "_mlcourse_strict_before"):
+        before = config._mlcourse_strict_before
+        if before is None:
+            os.environ.pop(STRICT, None)
+        else:
+            os.environ[STRICT] = before
+
+
+def figure_call(source: str) -> str | None:
+    """The first call in a cell's code that draws a figure, or None."""
+    code = "\n".join(line.split("#", 1)[0] for line in source.splitlines())
+    match = DRAWS_FIGURE.search(code)
+    return match.group(0).rstrip("( ") if match else None
+
+
+def shows_image(outputs) -> bool:
+    return any(
+        any(kind.startswith("image/") for kind in out.get("data", {}))
+        for out in outputs or []
+        if out.get("output_type") in ("display_data", "execute_result")
+    )
 
 
 def pytest_collect_file(file_path, parent):
@@ -156,6 +199,15 @@ class CourseCell(IPyNbCell):
             )
         if failure is not None:
             raise failure
+        if self.parent.variant == SOLVED and self.role != "probe":
+            drawn = figure_call(self.cell.source)
+            if drawn and not shows_image(self.test_outputs):
+                raise HarnessFailure(
+                    f"{self.name} draws a figure ({drawn}(...)) but showed no image in the solved "
+                    "run, so a learner sees an empty output. Did code it calls switch Matplotlib's "
+                    "backend (matplotlib.use('Agg'))? Library code should draw on a "
+                    "matplotlib.figure.Figure; the cell should end with plt.show()."
+                )
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, HarnessFailure):

@@ -1,7 +1,8 @@
 """The suite is not vacuous: a broken reference solution or a check that always passes fails it.
 
-Each test copies module 01 into a temporary course, breaks one spec, and runs the notebook
-suite on it in a subprocess (as `make test` would), then reads which tests failed and why.
+Each test copies module 01 into a temporary course, breaks one spec (or notebook), and runs
+the notebook suite on it in a subprocess (as `make test` would), then reads which tests failed
+and why.
 """
 
 import os
@@ -14,21 +15,24 @@ import pytest
 from tests.conftest import ROOT
 
 SPEC = "01_vectors_matrices_exercises.py"
+NOTEBOOK = "01_vectors_matrices.ipynb"
 
 
-def run_suite_on_broken_copy(tmp_path, old, new):
+def run_suite_on_broken_copy(tmp_path, old, new, file=SPEC, env=None, only=None):
+    """Replace ``old`` by ``new`` in ``file`` of a copy of module 01, run the suite on it (on
+    ``only`` that file, with ``env`` added) and return its FAILED lines."""
     module = tmp_path / "modules" / "01-math"
     shutil.copytree(ROOT / "modules" / "01-math", module)
-    spec = module / SPEC
-    text = spec.read_text()
-    assert old in text, "the spec changed: update this test's edit"
-    spec.write_text(text.replace(old, new, 1))
+    edited = module / file
+    text = edited.read_text()
+    assert old in text, f"{file} changed: update this test's edit"
+    edited.write_text(text.replace(old, new, 1))
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "pytest",
-            str(tmp_path / "modules"),
+            str(module / only if only else tmp_path / "modules"),
             "-o",
             "addopts=",
             "-p",
@@ -43,7 +47,7 @@ def run_suite_on_broken_copy(tmp_path, old, new):
         text=True,
         timeout=300,
         cwd=tmp_path,
-        env={**os.environ, "MLCOURSE_ROOT": str(tmp_path), "COLUMNS": "400"},
+        env={**os.environ, "MLCOURSE_ROOT": str(tmp_path), "COLUMNS": "400", **(env or {})},
     )
     assert result.returncode == 1, result.stdout[-3000:]
     return [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
@@ -65,11 +69,16 @@ def test_a_check_that_always_passes_fails_the_suite(tmp_path):
         tmp_path,
         'checks={"l2_norm": Function(cases=_VECTOR_CASES)}',
         'checks={"l2_norm": type("AlwaysPasses", (Close,), {"diff": lambda *a: None})()}',
+        # As if `make test` ran from a JupyterLab terminal or notebook: its kernels would inherit
+        # the session's name, where a learner's checks show outcomes instead of raising them.
+        # The harness must still run them strict, or every check would look passed.
+        env={"JPY_SESSION_NAME": "learner.ipynb"},
     )
     print("\n".join(failed))
     assert any("shipped::Cell 4 (01.01.1 check)" in f and "vacuous" in f for f in failed), failed
     assert any("(01.01.1 wrong answer 1)" in f and "passes the check" in f for f in failed)
     assert any("(01.01.1 wrong answer 2)" in f for f in failed), failed
+    assert all("01.01.1" in f for f in failed), failed  # the other checks still raise
 
 
 @pytest.mark.parametrize("exercise_id", ["01.01.4"])

@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"  # one core per submission; workers run side by side
     os.environ["MPLBACKEND"] = "agg"
+    os.environ["MLCOURSE_STRICT"] = "1"  # mlcourse.session.STRICT: a failed check always raises
     _limit(args.memory_mb)
     from ipykernel import kernelapp
 
