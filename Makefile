@@ -9,7 +9,7 @@ NB ?=                     # optional notebook or folder for `make check`, e.g. N
 WORKERS ?= 2
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab check progress test lint format strip lock bench capstone serve mlflow-ui grade release clean
+.PHONY: help install lab check progress test lint format strip lock bench capstone serve mlflow-ui grade release clean check-strength
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ lab: install  ## open JupyterLab on the course (python -m jupyter lab)
 
 check: install  ## run your notebooks and tabulate exercise outcomes (python -m mlcourse check NB)
 	$(PY) -m mlcourse check $(NB)
+
+check-strength: install  ## authors: mutants of each reference solution vs its check (NB=...)
+	$(PY) -m mlcourse check-strength $(NB)
 
 progress: install  ## your course-wide progress table, instantly (VERIFY=1 re-runs the notebooks)
 	$(PY) -m mlcourse progress $(if $(VERIFY),--verify,)
