@@ -1,6 +1,6 @@
-"""Exercises of 04_probability.ipynb: binomial tails, expectations of functions, the central
-limit theorem, Bayes' rule (a diagnostic test, a naive-Bayes spam filter) and the
-maximum-likelihood estimate of a rate."""
+"""Exercises of 04_probability.ipynb: binomial tails, the dispersion index, expectations of
+functions, the central limit theorem, Bayes' rule (a diagnostic test, a naive-Bayes spam
+filter) and the maximum-likelihood estimate of a rate."""
 
 import numpy as np
 
@@ -20,7 +20,16 @@ _AT_LEAST_CASES = [
     dict(k=40, n=50, p=0.75),
 ]
 
-# 01.04.2: E[max(X - stock, 0)] for X ~ Poisson(lam). stock = 0 gives lam itself; lam = 150
+# 01.04.2: sample variance / sample mean. Tiny samples make ddof=0 vs ddof=1 a factor of 2 or
+# 1.5; a constant sample has index 0.
+_DISPERSION_CASES = [
+    dict(counts=np.array([3, 5])),
+    dict(counts=np.array([0, 0, 9])),
+    dict(counts=np.array([4, 4, 4, 4])),
+    dict(counts=_rng.poisson(6.0, size=20)),
+]
+
+# 01.04.3: E[max(X - stock, 0)] for X ~ Poisson(lam). stock = 0 gives lam itself; lam = 150
 # puts the mass far beyond a sum cut off at a fixed k; lam = 2, stock = 10 is a tiny tail.
 _SHORTFALL_CASES = [
     dict(lam=5.4, stock=5),
@@ -31,7 +40,7 @@ _SHORTFALL_CASES = [
     dict(lam=12.0, stock=9),
 ]
 
-# 01.04.3: P(mean of n values > threshold) by the central limit theorem. n = 1 hides a missing
+# 01.04.4: P(mean of n values > threshold) by the central limit theorem. n = 1 hides a missing
 # square root of n; threshold = mu gives 1/2 whatever the spread.
 _CLT_CASES = [
     dict(mu=5.0, sigma=2.0, n=1, threshold=7.0),
@@ -42,7 +51,7 @@ _CLT_CASES = [
     dict(mu=2.0, sigma=0.5, n=400, threshold=2.04),
 ]
 
-# 01.04.4: P(disease | positive). Prevalence 0 and 1, a perfect specificity, and one case
+# 01.04.5: P(disease | positive). Prevalence 0 and 1, a perfect specificity, and one case
 # (prevalence 0.5, sensitivity = specificity) where the posterior happens to equal the
 # sensitivity, so that answer cannot pass on that case alone.
 _BAYES_CASES = [
@@ -55,7 +64,7 @@ _BAYES_CASES = [
     dict(prevalence=0.3, sensitivity=0.6, specificity=0.7),
 ]
 
-# 01.04.5: naive-Bayes spam posterior. An empty message returns the prior; a 400-word message
+# 01.04.6: naive-Bayes spam posterior. An empty message returns the prior; a 400-word message
 # makes both products underflow to 0.0 (0/0 is nan) although its posterior is an ordinary
 # number; prior 0.5 cases alone would hide a forgotten prior.
 _long_p_spam = _rng.uniform(1e-4, 1e-2, size=400)
@@ -69,7 +78,7 @@ _SPAM_CASES = [
     dict(prior_spam=0.9, p_spam=np.array([0.001, 0.002]), p_ham=np.array([0.02, 0.03])),
 ]
 
-# 01.04.6: the MLE of a Poisson rate from counts over different exposures. Equal exposures
+# 01.04.7: the MLE of a Poisson rate from counts over different exposures. Equal exposures
 # (every approach agrees), unequal ones, zero counts and a single observation.
 _RATE_CASES = [
     dict(counts=np.array([3, 5, 4]), exposure=np.array([1.0, 1.0, 1.0])),
@@ -118,6 +127,36 @@ EXERCISES = [
     ),
     Exercise(
         id="01.04.2",
+        title="Is it Poisson? The dispersion index of a small sample",
+        checks={"dispersion_index": Function(cases=_DISPERSION_CASES, returns=Close(1e-9, 1e-12))},
+        hints=[
+            "The dispersion index is the sample variance divided by the sample mean. The sample "
+            "variance divides the squared deviations by n − 1, not n.",
+            "`np.var` divides by n unless told otherwise: "
+            "`return np.var(counts, ddof=1) / np.mean(counts)`.",
+        ],
+        solution="""
+            def dispersion_index(counts):
+                \"\"\"Sample variance (ddof=1) divided by the sample mean.\"\"\"
+                return np.var(counts, ddof=1) / np.mean(counts)
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                "def dispersion_index(counts):\n    return np.var(counts) / np.mean(counts)\n",
+                "Did you use `np.var` with its default `ddof=0`? It divides by n and "
+                "underestimates the variance of a small sample; pass `ddof=1` (pandas' `.var()` "
+                "does that by default, NumPy's does not).",
+            ),
+            WrongAnswer(
+                "def dispersion_index(counts):\n"
+                "    return np.std(counts, ddof=1) / np.mean(counts)\n",
+                "Did you divide the standard deviation by the mean? That is the coefficient of "
+                "variation; a Poisson has *variance* equal to its mean, so divide the variance.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="01.04.3",
         title="Expected unmet demand: the expectation of a function",
         checks={"expected_shortfall": Function(cases=_SHORTFALL_CASES, returns=Close(1e-6, 1e-12))},
         hints=[
@@ -165,7 +204,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="01.04.3",
+        id="01.04.4",
         title="False alarms of a monitor that averages: the central limit theorem",
         checks={"prob_mean_above": Function(cases=_CLT_CASES, returns=Close(1e-7, 1e-12))},
         hints=[
@@ -207,7 +246,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="01.04.4",
+        id="01.04.5",
         title="Bayes' rule for a diagnostic test",
         checks={
             "prob_disease_given_positive": Function(cases=_BAYES_CASES, returns=Close(1e-9, 1e-12))
@@ -258,7 +297,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="01.04.5",
+        id="01.04.6",
         title="A naive-Bayes spam filter that survives long messages",
         checks={"spam_probability": Function(cases=_SPAM_CASES, returns=Close(1e-9, 1e-12))},
         hints=[
@@ -283,8 +322,10 @@ EXERCISES = [
                     ham = (1 - prior_spam) * np.prod(p_ham)
                     return spam / (spam + ham)
                 """,
-                "Did you multiply the word probabilities directly? For a long message both "
-                "products underflow to 0.0 and 0/0 is nan. Add their logarithms instead.",
+                "Did you multiply the word probabilities directly, or add their logarithms and "
+                "then exponentiate each class's total? For a long message both totals come out "
+                "as 0.0 and 0/0 is nan. Subtract the two log-probabilities first (the log-odds) "
+                "and exponentiate only the difference.",
             ),
             WrongAnswer(
                 """
@@ -308,7 +349,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="01.04.6",
+        id="01.04.7",
         title="The maximum-likelihood rate when exposures differ",
         checks={"rate_mle": Function(cases=_RATE_CASES, returns=Close(1e-9, 1e-12))},
         hints=[
