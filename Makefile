@@ -6,23 +6,26 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 NB ?=                     # optional notebook or folder for `make check`, e.g. NB=modules/01-math
+TORCH ?=                  # torch build: cpu (default), cuda (PyPI's CUDA build) or e.g. cu126
+INSTALLER ?=              # auto (default: uv, falling back to pip), uv or pip
 WORKERS ?= 2
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab check progress test lint format strip lock bench capstone serve mlflow-ui grade release clean check-strength
+.PHONY: FORCE help install lab check progress test lint format strip lock bench capstone serve mlflow-ui grade release clean check-strength
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements.txt pyproject.toml
+# Naming TORCH or INSTALLER re-runs the install; otherwise it runs when the lock changes.
+$(BIN)/.installed: requirements.txt pyproject.toml $(if $(TORCH)$(INSTALLER),FORCE,)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0] + ": set PYTHON=python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m mlcourse.install $(if $(TORCH),--torch $(TORCH),) $(if $(INSTALLER),--installer $(INSTALLER),)
 	touch $@
 
-install: $(BIN)/.installed  ## create .venv and install the pinned environment (done by every target)
+FORCE:
+
+install: $(BIN)/.installed  ## create .venv and install the pinned environment, CPU-only torch (python -m mlcourse.install)
 
 lab: install  ## open JupyterLab on the course (python -m jupyter lab)
 	$(PY) -m jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
@@ -52,11 +55,12 @@ strip: install  ## remove notebook outputs before committing (python -m mlcourse
 
 lock: install  ## re-resolve requirements.in into requirements.txt and environment.yml
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet -r requirements.in
+	build/lock-venv/bin/python -m mlcourse.install -r requirements.in --resolve --no-project --torch cpu
 	{ echo "# Pinned lock of requirements.in, made by \`make lock\` on Python 3.11 (linux x86_64)."; \
 	  echo "# Install with: pip install -r requirements.txt -e . --no-deps"; \
-	  build/lock-venv/bin/pip freeze --exclude-editable | sed -E 's/^torch==([0-9.]+)\+cpu$$/torch==\1/'; \
+	  build/lock-venv/bin/pip freeze --all --exclude pip --exclude uv --exclude-editable | sed -E 's/^torch==([0-9.]+)\+cpu$$/torch==\1/'; \
 	} > requirements.txt
+	@! grep -iE '^(nvidia-|triton)' requirements.txt || { echo "the lock has CUDA packages: torch did not come from PyTorch's CPU index"; exit 1; }
 	$(PY) -m mlcourse.environment
 
 grade: install  ## grade a cohort: make grade ASSIGNMENT=nb.ipynb SUBMISSIONS=dir OUT=dir [HIDDEN=dir]

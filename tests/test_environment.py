@@ -1,4 +1,4 @@
-"""The pip lock, environment.yml and the Makefile agree."""
+"""The pip lock, environment.yml and the Makefile agree; the installed environment is CPU-only."""
 
 import re
 
@@ -35,3 +35,40 @@ def test_every_top_level_requirement_is_locked():
 def test_python_version_of_conda_matches_the_makefile_check():
     assert "python=3.11" in (ROOT / "environment.yml").read_text()
     assert "(3, 11)" in (ROOT / "Makefile").read_text()
+
+
+def test_the_environment_has_no_cuda_packages():
+    """The default install is CPU-only (make install TORCH=cpu): torch without nvidia-* wheels."""
+    import importlib.metadata
+
+    from mlcourse.install import cuda_packages
+
+    torch = importlib.metadata.version("torch")
+    assert not cuda_packages(), (
+        f"CUDA packages are installed with torch {torch}: {cuda_packages()[:5]}. "
+        "Reinstall with `make install TORCH=cpu` (torch from PyTorch's CPU index)."
+    )
+
+
+def test_install_passes_pips_configuration_to_uv():
+    from mlcourse.install import pip_setting, uv_options
+
+    settings = {
+        "global.find-links": "/srv/wheels",
+        "global.extra-index-url": "file:///srv/a/simple file:///srv/b/simple",
+        ":env:.find-links": "/env/wheels",
+        "global.constraint": "/etc/pip-constraints.txt",
+        "global.cert": "/etc/ca.pem",
+        ":env:.default-timeout": "180",
+    }
+    assert pip_setting(settings, "find-links") == "/env/wheels"  # PIP_FIND_LINKS wins, as in pip
+    options, env = uv_options(settings)
+    assert options == [
+        "--index", "file:///srv/a/simple",
+        "--index", "file:///srv/b/simple",
+        "--index-strategy", "unsafe-best-match",
+        "--find-links", "/env/wheels",
+        "--constraints", "/etc/pip-constraints.txt",
+    ]  # fmt: skip
+    assert env == {"SSL_CERT_FILE": "/etc/ca.pem", "UV_HTTP_TIMEOUT": "180"}
+    assert uv_options({}) == ([], {})
