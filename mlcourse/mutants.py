@@ -18,11 +18,13 @@ import ast
 import contextlib
 import copy
 import json
+import os
 import signal
 import subprocess
 import threading
 import time
 import types
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -559,7 +561,8 @@ def _verdict(exercise: Exercise, code: str, namespace: Mapping[str, Any], limit:
     """(KILLED | SURVIVED | ERROR | TIMEOUT, detail) for answer ``code`` in ``namespace``
     (``extra``: names only the answer code sees, such as a TransposeProbe)."""
     try:
-        with _time_limit(limit):
+        with _time_limit(limit), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # overflow and the like: the verdict says enough
             private = _private_copy(namespace, code, exercise.names)
             private.update(extra or {})
             values = exercise.run_code(code, private)
@@ -703,6 +706,12 @@ def measuring_copy(nb, exercises: list[Exercise], out: str, max_mutants: int, ti
     return solved
 
 
+def _kernel_env() -> dict[str, str]:
+    """As the suite's kernels: strict checks (a failure raises), no learner progress recorded."""
+    env = {k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"}
+    return {**env, "MLCOURSE_STRICT": "1"}
+
+
 async def _run_notebook(
     path: Path, max_mutants: int, time_limit_s: float, cell_timeout: float
 ) -> NotebookStrength:
@@ -729,7 +738,7 @@ async def _run_notebook(
             resources={"metadata": {"path": str(Path(path).resolve().parent)}},
         )
         try:
-            await client.async_execute(stderr=subprocess.DEVNULL)  # no kernel start-up chatter
+            await client.async_execute(env=_kernel_env(), stderr=subprocess.DEVNULL)
         except CellTimeoutError as err:
             report.problems.append(f"a cell ran past {cell_timeout:g} s: {str(err)[:200]}")
         except DeadKernelError as err:
