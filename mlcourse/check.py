@@ -13,14 +13,10 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlcourse import notebook
+from mlcourse import layout, notebook
 from mlcourse.harness import OUTCOME_KEY
-from mlcourse.outcomes import CORRECT, ERROR, INCORRECT, NOT_ATTEMPTED
-from mlcourse.registry import course_root, load_exercises
-
-MISSING = "missing"  # the spec has the exercise but the notebook has no check cell for it
-NOT_RUN = "not run"  # the check cell exists but never ran (kernel died, timeout earlier)
-SYMBOLS = {CORRECT: "✓", NOT_ATTEMPTED: "·", INCORRECT: "✗", ERROR: "!", MISSING: "?", NOT_RUN: "-"}
+from mlcourse.outcomes import CORRECT, ERROR, INCORRECT, MISSING, NOT_ATTEMPTED, NOT_RUN, symbol
+from mlcourse.registry import load_exercises
 
 
 @dataclass
@@ -78,17 +74,14 @@ class _OutcomeCollector:
 def find_notebooks(targets: list[str]) -> list[Path]:
     """Notebooks named, or found under the folders named (default: every module and the
     capstone's guided notebooks)."""
-    root = None if targets else course_root()
-    defaults = [root / "modules", root / "capstone" / "notebooks"] if root else []
-    paths = [Path(t) for t in targets] or [p for p in defaults if p.is_dir()]
+    if not targets:
+        return layout.course_notebooks()
     found = []
-    for path in paths:
+    for path in map(Path, targets):
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist; name a notebook or a module folder.")
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("[0-9][0-9]_*.ipynb") if ".ipynb_checkpoints" not in p.parts
-            )
+            found += layout.notebooks_under(path)
         elif path.suffix == ".ipynb":
             found.append(path)
         else:
@@ -150,7 +143,7 @@ def format_table(report: CheckReport, width: int = 100) -> str:
         if r.notebook != notebook_name:
             notebook_name = r.notebook
             lines.append(f"\n{notebook_name}")
-        lines.append(f"  {SYMBOLS.get(r.status, '?')} {r.exercise_id:<9} {r.status:<14} {r.title}")
+        lines.append(f"  {symbol(r.status)} {r.exercise_id:<9} {r.status:<14} {r.title}")
         if r.reason and r.status != NOT_ATTEMPTED:
             lines += textwrap.wrap(
                 r.reason, width=max(width, 40), initial_indent=" " * 14, subsequent_indent=" " * 14

@@ -28,6 +28,8 @@ def short_repr(value: Any, limit: int = 60) -> str:
         text = f"array({text})"
     else:
         text = repr(value)
+        if " object at 0x" in text:  # a default repr: no memory addresses in messages
+            text = f"<{type_name(value)} object>"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -45,7 +47,7 @@ def listed(label: str, items) -> str:
     return f"{label} [{head}]{more}"
 
 
-def _is_real_number(value: Any) -> bool:
+def is_real_number(value: Any) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return False
     if isinstance(value, np.ndarray):
@@ -59,7 +61,7 @@ def _tolerance(rtol: float, atol: float) -> str:
 
 def diff_scalars(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9):
     """Reason why number ``got`` differs from ``expected``, or ``None``."""
-    if not _is_real_number(got):
+    if not is_real_number(got):
         hint = ""
         if isinstance(got, np.ndarray) and got.size == 1:
             hint = " Use `.item()` to turn a one-element array into a number."
@@ -275,18 +277,8 @@ def plot_data(ax: Any) -> dict:
     }
 
 
-def diff_plot(name: str, got: Any, expected: dict, rtol: float = 1e-6, atol: float = 1e-9):
-    """Reason why the matplotlib Axes ``got`` does not show ``expected`` (from ``plot_data``)."""
-    from matplotlib.axes import Axes
-
-    if not isinstance(got, Axes):
-        fix = (
-            " Use `fig.axes[0]` or `fig, ax = plt.subplots()` and keep `ax`."
-            if hasattr(got, "axes")
-            else ""
-        )
-        return f"`{name}` should be a matplotlib Axes, got {type_name(got)}.{fix}"
-    shown = plot_data(got)
+def diff_plot_data(name: str, shown: dict, expected: dict, rtol: float = 1e-6, atol: float = 1e-9):
+    """Reason why what an Axes shows (``plot_data`` of it) differs from ``expected``."""
     for kind, noun in (("lines", "line"), ("points", "scatter layer")):
         if len(shown[kind]) != len(expected[kind]):
             return f"`{name}` should have {len(expected[kind])} {noun}(s), got {len(shown[kind])}."

@@ -1,164 +1,140 @@
-"""One exercise, declared once: what it checks, hints, reference solution, known wrong answers.
+"""One exercise, declared once: what it checks, hints, reference solution, known wrong answers;
+and ``judge``, the one verdict both the notebook check and the grader reach.
 
 A spec module next to each notebook (``NN_topic_exercises.py``) lists ``EXERCISES``. The same
 object serves the learner (``check``/``hint``/``solution`` in the notebook), the test suite
 (stub -> not attempted, solution -> correct, each wrong answer -> its own message) and the
-grader. The check never needs the reference solution at check time in principle: it compares
-against ``expected_values``, which a release can precompute and ship instead of the solution.
+grader. Answers are compared as *observations* (see ``mlcourse.comparators``): plain data that
+can cross from a grading kernel to the grader, so both judge with the same function.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
-import re
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mlcourse import compare
-from mlcourse.outcomes import Incorrect, NotAttempted
+from mlcourse.comparators import (  # noqa: F401 - re-exported: specs import them from here
+    KINDS,
+    Close,
+    Comparator,
+    Document,
+    Estimator,
+    Exact,
+    Frame,
+    Function,
+    Model,
+    Plot,
+    Rule,
+    SqlQuery,
+    TestSuite,
+    Unfinished,
+)
+from mlcourse.layout import EXERCISE_ID, parse_exercise_id
+from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, Incorrect, NotAttempted
 
-EXERCISE_ID = re.compile(r"^(?P<notebook>(?:\d{2}|cap)\.\d{2})\.(?P<number>\d+)$")
-_MISSING = object()
-
-
-class _StubCalled(Exception):
-    """A learner function still raises NotImplementedError."""
-
-
-# --- comparators: how one checked name is compared --------------------------------------
-
-
-class Comparator:
-    """Compares one name the learner defines against the reference value."""
-
-    def expected(self, reference: Any) -> Any:
-        """What to store for comparison (a release may precompute and ship this)."""
-        return reference
-
-    def diff(self, name: str, got: Any, expected: Any) -> str | None:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Close(Comparator):
-    """Numbers or arrays equal within a tolerance."""
-
-    rtol: float = 1e-6
-    atol: float = 1e-9
-
-    def diff(self, name, got, expected):
-        if compare._is_real_number(expected):
-            return compare.diff_scalars(name, got, expected, self.rtol, self.atol)
-        return compare.diff_arrays(name, got, expected, self.rtol, self.atol)
+# What a name holds, as an observation record: {"state": ..., "value": observation}.
+MISSING, ELLIPSIS, STUB, VALUE = "missing", "ellipsis", "stub", "value"
+NOT_ATTEMPTED_REASONS = {
+    MISSING: "`{name}` is not defined yet: run your answer cell.",
+    ELLIPSIS: "replace the `...` in `{name} = ...` with your answer.",
+    STUB: "`{name}` still raises NotImplementedError: write its body.",
+}
+_ABSENT = object()
 
 
 @dataclass(frozen=True)
-class Exact(Comparator):
-    """Exactly equal: integers, strings, tuples, sets."""
+class Verdict:
+    """The outcome of judging one answer: status, the learner-facing reason, and which recorded
+    wrong answer (0-based) it matched, if any."""
 
-    def diff(self, name, got, expected):
-        return compare.diff_exact(name, got, expected)
+    status: str
+    reason: str = ""
+    wrong_answer: int | None = None
 
-
-@dataclass(frozen=True)
-class Frame(Comparator):
-    """pandas DataFrames: columns, shape, index, dtypes and values within a tolerance.
-
-    ``ignore_index=True`` compares rows by position, for answers where a learner may or may not
-    reset the index."""
-
-    rtol: float = 1e-6
-    atol: float = 1e-9
-    ignore_index: bool = False
-
-    def diff(self, name, got, expected):
-        if self.ignore_index and hasattr(got, "reset_index"):
-            got, expected = got.reset_index(drop=True), expected.reset_index(drop=True)
-        return compare.diff_frames(name, got, expected, self.rtol, self.atol)
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
 
 
-@dataclass(frozen=True)
-class Estimator(Comparator):
-    """A scikit-learn style estimator (class or instance): API rules, then its predictions on
-    ``X`` after fitting on ``X, y`` compared with the reference estimator's."""
-
-    X: Any
-    y: Any
-    returns: Comparator = Close()
-
-    def expected(self, reference):
-        return compare.predictions_of(reference, self.X, self.y)
-
-    def diff(self, name, got, expected):
-        try:
-            reason = compare.diff_estimator_api(name, got, self.X, self.y)
-            if reason:
-                return reason
-            predictions = compare.predictions_of(got, self.X, self.y)
-        except NotImplementedError:
-            raise _StubCalled from None
-        except Exception as err:  # the learner's estimator failed: say how
-            return f"fitting `{name}` and predicting raised {type(err).__name__}: {err}"
-        reason = self.returns.diff("predictions", predictions, expected)
-        return reason and reason.replace("`predictions`", f"the predictions of `{name}`", 1)
-
-
-@dataclass(frozen=True)
-class Plot(Comparator):
-    """A matplotlib Axes: its lines, scatter points and bars as data, and its labels."""
-
-    rtol: float = 1e-6
-    atol: float = 1e-9
-
-    def expected(self, reference):
-        return compare.plot_data(reference)
-
-    def diff(self, name, got, expected):
-        return compare.diff_plot(name, got, expected, self.rtol, self.atol)
-
-
-@dataclass(frozen=True)
-class Function(Comparator):
-    """A function, checked by calling it on fixed cases and comparing what it returns."""
-
-    cases: Sequence[Mapping[str, Any]]
-    returns: Comparator = Close()
-
-    def expected(self, reference):
-        return [self.returns.expected(reference(**_copied(case))) for case in self.cases]
-
-    def diff(self, name, got, expected):
-        if not callable(got):
-            return f"`{name}` should be a function, got {compare.type_name(got)}."
-        for case, want in zip(self.cases, expected):
-            call = (
-                f"{name}({', '.join(f'{k}={compare.short_repr(v, 40)}' for k, v in case.items())})"
-            )
+def observe(checks: Mapping[str, Comparator], namespace: Mapping[str, Any]) -> dict[str, dict]:
+    """An observation record for each checked name found (or not) in ``namespace``."""
+    records = {}
+    for name, comparator in checks.items():
+        value = namespace.get(name, _ABSENT)
+        if value is _ABSENT:
+            records[name] = {"state": MISSING}
+        elif value is Ellipsis:
+            records[name] = {"state": ELLIPSIS}
+        else:
             try:
-                result = got(**_copied(case))
-            except NotImplementedError:
-                raise _StubCalled from None
-            except Exception as err:  # the learner's code failed: say where and how
-                return f"`{call}` raised {type(err).__name__}: {err}"
-            if result is None and want is not None:
-                return f"`{call}` returned None. Did you forget the `return` statement?"
-            reason = self.returns.diff("result", result, want)
-            if reason:
-                reason = reason.replace("`result` = ", "the result ", 1)
-                return f"for `{call}`: " + reason.replace("`result`", "the result", 1)
-        return None
+                records[name] = {"state": VALUE, "value": comparator.observe(name, value)}
+            except Unfinished:
+                records[name] = {"state": STUB}
+    return records
 
 
-def _copied(case: Mapping[str, Any]) -> dict[str, Any]:
-    """Fresh copies of a case's arguments, so a function that mutates them cannot spoil others."""
-    import copy
+def _first_difference(checks, observed, expected) -> str | None:
+    for name, comparator in checks.items():
+        record = expected.get(name, {})
+        if record.get("state") != VALUE:
+            raise ValueError(
+                f"the reference solution left `{name}` {record.get('state', 'undefined')}; "
+                "fix the exercise's solution (`make test` shows it)."
+            )
+        reason = comparator.diff(name, observed[name]["value"], record["value"])
+        if reason:
+            return reason
+    return None
 
-    return {key: copy.deepcopy(value) for key, value in case.items()}
+
+def _same_mistake(checks, observed, recorded) -> bool:
+    if recorded is None:
+        return False
+    try:
+        return all(
+            recorded[name]["state"] == VALUE
+            and comparator.matches(observed[name]["value"], recorded[name]["value"])
+            for name, comparator in checks.items()
+        )
+    except Exception:  # noqa: BLE001 - a recorded answer that cannot be compared never matches
+        return False
 
 
-# --- the exercise ------------------------------------------------------------------------
+def judge(
+    exercise: Exercise,
+    observed: Mapping[str, dict],
+    expected: Mapping[str, dict] | Callable[[], Mapping[str, dict]],
+    wrong_answers: Iterable[Mapping[str, dict] | None] | Callable[[], Iterable] = (),
+    checks: Mapping[str, Comparator] | None = None,
+) -> Verdict:
+    """The verdict on one answer, from observation records (see ``observe``).
+
+    ``expected`` and ``wrong_answers`` (the recorded wrong answers' observations, in spec order)
+    may be given as functions, so they are computed only when needed. ``checks`` replaces the
+    exercise's own comparators (hidden checks)."""
+    checks = exercise.checks if checks is None else checks
+    for name in checks:
+        state = observed.get(name, {}).get("state", MISSING)
+        if state in NOT_ATTEMPTED_REASONS:
+            return Verdict(NOT_ATTEMPTED, NOT_ATTEMPTED_REASONS[state].format(name=name))
+        if state != VALUE:
+            return Verdict(INCORRECT, f"`{name}` could not be read ({state}).")
+    reason = _first_difference(checks, observed, expected() if callable(expected) else expected)
+    if reason is None:
+        return Verdict(CORRECT)
+    for index, recorded in enumerate(wrong_answers() if callable(wrong_answers) else wrong_answers):
+        if index < len(exercise.wrong_answers) and _same_mistake(checks, observed, recorded):
+            message = exercise.wrong_answers[index].message.format(name=exercise.names[0])
+            return Verdict(INCORRECT, f"{reason} {message}", index)
+    return Verdict(INCORRECT, reason)
+
+
+# --- the exercise ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -170,7 +146,7 @@ class WrongAnswer:
 
     code: str
     message: str
-    expected: Mapping[str, Any] | None = None  # precomputed values (a release ships no code)
+    expected: Mapping[str, Any] | None = None  # precomputed observations (a release ships no code)
 
 
 @dataclass
@@ -186,30 +162,34 @@ class Exercise:
     # {mutant description: why it is equivalent}.
     equivalent_mutants: Mapping[str, str] = field(default_factory=dict, repr=False)
     _hints_shown: int = field(default=0, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
-        if not EXERCISE_ID.match(self.id):
-            raise ValueError(
-                f"exercise id {self.id!r} should look like '01.02.3' (module.notebook.number)."
-            )
+        parse_exercise_id(self.id)
         if not self.checks:
             raise ValueError(f"exercise {self.id} checks no names: give `checks={{name: ...}}`.")
+        for name, comparator in self.checks.items():
+            if not isinstance(comparator, Comparator):
+                raise TypeError(
+                    f"exercise {self.id} checks `{name}` with {comparator!r}; use one of "
+                    f"{', '.join(kind.__name__ for kind in KINDS)}."
+                )
         self.solution = _dedent(self.solution)
         self.wrong_answers = [replace(w, code=_dedent(w.code)) for w in self.wrong_answers]
 
     @property
     def notebook_id(self) -> str:
-        return EXERCISE_ID.match(self.id)["notebook"]
+        return parse_exercise_id(self.id)[0]
 
     @property
     def number(self) -> int:
-        return int(EXERCISE_ID.match(self.id)["number"])
+        return parse_exercise_id(self.id)[1]
 
     @property
     def names(self) -> list[str]:
         return list(self.checks)
 
-    # -- values ---------------------------------------------------------------------------
+    # -- values -------------------------------------------------------------------------------
 
     def run_code(self, code: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
         """Run answer code on a copy of the notebook's namespace and return the checked names."""
@@ -223,59 +203,53 @@ class Exercise:
             raise ValueError(f"code for {self.id} does not define {missing}")
         return {name: scope[name] for name in self.names}
 
-    def expected_values(self, namespace: Mapping[str, Any], code: str | None = None) -> dict:
-        """What the checks compare against: the reference solution's (or ``code``'s) values."""
-        if code is None and self.expected is not None:
-            return dict(self.expected)
-        values = self.run_code(self.solution if code is None else code, namespace)
-        return {name: self.checks[name].expected(value) for name, value in values.items()}
+    def observe_code(self, code: str, namespace: Mapping[str, Any]) -> dict[str, dict]:
+        """Observation records of what ``code`` (the solution, a wrong answer) defines.
 
-    # -- the check ------------------------------------------------------------------------
+        Cached per kernel: the same code on the same input objects is run once, so a check
+        that trains a model pays for the reference model only on its first call."""
+        key = (code, _inputs_key(code, namespace))
+        if key not in self._cache:
+            inputs = [namespace.get(name) for name in _names_read(code)]  # kept alive: ids stay
+            self._cache[key] = (observe(self.checks, self.run_code(code, namespace)), inputs)
+        return self._cache[key][0]
+
+    def expected_observations(self, namespace: Mapping[str, Any]) -> dict[str, dict]:
+        if self.expected is not None:  # a release: stored, no solution code
+            return {name: {"state": VALUE, "value": value} for name, value in self.expected.items()}
+        return self.observe_code(self.solution, namespace)
+
+    def wrong_answer_observations(self, namespace: Mapping[str, Any]):
+        """Each recorded wrong answer's observations, computed one at a time as asked for."""
+        for wrong in self.wrong_answers:
+            if wrong.expected is not None:
+                yield {name: {"state": VALUE, "value": v} for name, v in wrong.expected.items()}
+                continue
+            try:
+                yield self.observe_code(wrong.code, namespace)
+            except Exception:  # noqa: BLE001 - a wrong answer that cannot run never matches
+                yield None
+
+    # -- the check ----------------------------------------------------------------------------
+
+    def verdict(self, namespace: Mapping[str, Any]) -> Verdict:
+        """Judge the answer the notebook's ``namespace`` holds."""
+        return judge(
+            self,
+            observe(self.checks, namespace),
+            lambda: self.expected_observations(namespace),
+            lambda: self.wrong_answer_observations(namespace),
+        )
 
     def check(self, namespace: Mapping[str, Any]) -> None:
         """Raise NotAttempted or Incorrect; return None when every checked name is right."""
-        got = {name: namespace.get(name, _MISSING) for name in self.names}
-        for name, value in got.items():
-            if value is _MISSING:
-                raise NotAttempted(self.id, f"`{name}` is not defined yet: run your answer cell.")
-            if value is Ellipsis:
-                raise NotAttempted(
-                    self.id, f"replace the `...` in `{name} = ...` with your answer."
-                )
-        expected = self.expected_values(namespace)
-        reason = self._first_reason(got, expected)
-        if reason is None:
-            return
-        known = self._matching_wrong_answer(got, namespace)
-        if known is not None:
-            reason = f"{reason} {known.message.format(name=self.names[0])}"
-        raise Incorrect(self.id, reason)
+        verdict = self.verdict(namespace)
+        if verdict.status == NOT_ATTEMPTED:
+            raise NotAttempted(self.id, verdict.reason)
+        if verdict.status == INCORRECT:
+            raise Incorrect(self.id, verdict.reason)
 
-    def _first_reason(self, got, expected) -> str | None:
-        for name in self.names:
-            try:
-                reason = self.checks[name].diff(name, got[name], expected[name])
-            except _StubCalled:
-                raise NotAttempted(
-                    self.id, f"`{name}` still raises NotImplementedError: write its body."
-                ) from None
-            if reason:
-                return reason
-        return None
-
-    def _matching_wrong_answer(self, got, namespace) -> WrongAnswer | None:
-        for wrong in self.wrong_answers:
-            try:
-                values = wrong.expected
-                if values is None:
-                    values = self.expected_values(namespace, wrong.code)
-                if self._first_reason(got, values) is None:
-                    return wrong
-            except Exception:  # noqa: BLE001 - a wrong answer that cannot run simply does not match
-                continue
-        return None
-
-    # -- help -----------------------------------------------------------------------------
+    # -- help ---------------------------------------------------------------------------------
 
     def next_hint(self, number: int | None = None) -> tuple[int, str]:
         """The requested hint, or the next one in order (the last one repeats)."""
@@ -289,9 +263,20 @@ class Exercise:
         return number, self.hints[number - 1]
 
 
-def _dedent(code: str) -> str:
-    import textwrap
+def _names_read(code: str) -> list[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    return sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name)})
 
+
+def _inputs_key(code: str, namespace: Mapping[str, Any]) -> tuple:
+    """Which objects ``code`` would read: a lesson cell that rebinds one invalidates the cache."""
+    return tuple((name, id(namespace.get(name))) for name in _names_read(code))
+
+
+def _dedent(code: str) -> str:
     return textwrap.dedent(code).strip("\n") + "\n"
 
 
@@ -315,3 +300,17 @@ def _closing_new_figures():
         if plt:
             for number in set(plt.get_fignums()) - before:
                 plt.close(number)
+
+
+__all__ = [
+    "EXERCISE_ID",
+    "Exercise",
+    "Verdict",
+    "WrongAnswer",
+    "judge",
+    "observe",
+    *(kind.__name__ for kind in KINDS),
+    "Comparator",
+    "Rule",
+    "Unfinished",
+]

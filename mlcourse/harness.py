@@ -135,7 +135,7 @@ class NotebookRun(IPyNbFile):
             options = defaultdict(bool, find_metadata_tags(cell.metadata))
             options.update(dict(find_comment_markers(cell.source)))
             options.setdefault("check", False)
-            probe = notebook.tagged_id(cell, "probe:")
+            probe = notebook.tagged_id(cell, notebook.PROBE_TAG)
             if probe:
                 exercise_id, number = probe.rsplit(":", 1)
                 role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} wrong answer {number})"

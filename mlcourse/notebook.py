@@ -8,10 +8,15 @@ from pathlib import Path
 import nbformat
 
 from mlcourse.exercise import Exercise
-from mlcourse.registry import notebook_id_from_path
+from mlcourse.layout import (  # noqa: F401 - the tags and roles live in the layout
+    ANSWER_TAG,
+    CHECK_TAG,
+    PROBE_TAG,
+    cell_role,
+    notebook_id_from_path,
+    tagged_id,
+)
 
-ANSWER_TAG = "exercise:"  # the stub cell a learner edits, e.g. "exercise:01.01.3"
-CHECK_TAG = "check:"  # the one-line check cell below it, e.g. "check:01.01.3"
 SETUP_SOURCE = """\
 # Setup, the same in every notebook: course toolkit, seeded random generator `rng`,
 # plot defaults, and this notebook's exercises `ex` (ex.q1.check(), .hint(), .solution()).
@@ -46,24 +51,6 @@ def setup_source(notebook_id: str) -> str:
     return SETUP_SOURCE.format(notebook_id=notebook_id)
 
 
-def tagged_id(cell, prefix: str) -> str | None:
-    """The exercise id in a cell's ``prefix`` tag, or None."""
-    for tag in cell.get("metadata", {}).get("tags", []):
-        if isinstance(tag, str) and tag.startswith(prefix):
-            return tag[len(prefix) :]
-    return None
-
-
-def cell_role(cell) -> tuple[str, str | None]:
-    """('answer' | 'check' | 'lesson', exercise id or None)."""
-    if cell.cell_type == "code":
-        for role, prefix in (("answer", ANSWER_TAG), ("check", CHECK_TAG)):
-            exercise_id = tagged_id(cell, prefix)
-            if exercise_id:
-                return role, exercise_id
-    return "lesson", None
-
-
 def check_source(exercise: Exercise) -> str:
     handle = f"ex.q{exercise.number}"
     return f"{handle}.check()\n# {handle}.hint()\n# {handle}.solution()"
@@ -90,7 +77,7 @@ def solved_copy(nb, exercises: list[Exercise]):
         if role == "check" and exercise_id in by_id:
             for index, _ in enumerate(by_id[exercise_id].wrong_answers):
                 probe = nbformat.v4.new_code_cell(probe_source(exercise_id, index))
-                probe.metadata["tags"] = [f"probe:{exercise_id}:{index + 1}"]
+                probe.metadata["tags"] = [f"{PROBE_TAG}{exercise_id}:{index + 1}"]
                 cells.append(probe)
     solved.cells = cells
     return solved

@@ -11,9 +11,32 @@ CORRECT = "correct"
 NOT_ATTEMPTED = "not attempted"
 INCORRECT = "incorrect"
 ERROR = "error"  # the notebook failed outside a check; used by reports, never raised here
+MISSING = "missing"  # the spec has the exercise but the notebook has no check cell for it
+NOT_RUN = "not run"  # the check cell exists but never ran (kernel died, timeout earlier)
+NOT_GRADED = "not graded"  # the grader could not reach a verdict (not the learner's answer)
 
+# The one rendering of a status, used by the notebook, `make check`, progress and the gradebook.
+SYMBOLS = {
+    CORRECT: "✓",
+    NOT_ATTEMPTED: "·",
+    INCORRECT: "✗",
+    ERROR: "!",
+    MISSING: "?",
+    NOT_RUN: "-",
+    NOT_GRADED: "?",
+}
+COLOURS = {CORRECT: "#1a7f37", NOT_ATTEMPTED: "#9a6700", INCORRECT: "#cf222e"}
 _ANSI = {CORRECT: "\x1b[32m", NOT_ATTEMPTED: "\x1b[33m", INCORRECT: "\x1b[31m"}
 _RESET = "\x1b[0m"
+
+
+def symbol(status: str) -> str:
+    return SYMBOLS.get(status, "?")
+
+
+def label(status: str) -> str:
+    """'✓ correct', '· not attempted', ...: symbol and word together."""
+    return f"{symbol(status)} {status}"
 
 
 class CheckOutcome(Exception):
@@ -32,7 +55,7 @@ class CheckOutcome(Exception):
 
     def _render_traceback_(self) -> list[str]:
         colour = _ANSI.get(self.status, "")
-        lines = [f"{colour}{self.headline()}:{_RESET} {self.message}"]
+        lines = [f"{colour}{symbol(self.status)} {self.headline()}:{_RESET} {self.message}"]
         return lines + ([f"  {self.help_line}"] if self.help_line else [])
 
 

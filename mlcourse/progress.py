@@ -10,17 +10,15 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from mlcourse import layout
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED
 
 FOLDER, FILE = ".mlcourse", "progress.jsonl"
-ANSWER_TAG = "exercise:"  # as in mlcourse.notebook, without importing nbformat
 SWITCH = "MLCOURSE_PROGRESS"  # "1": always record, "0": never; default: only under Jupyter
 
 
 def progress_file(root: Path | None = None) -> Path:
-    from mlcourse.registry import course_root
-
-    return (root or course_root()) / FOLDER / FILE
+    return (root or layout.course_root()) / FOLDER / FILE
 
 
 def should_record() -> bool:
@@ -68,36 +66,20 @@ def _exercise_ids(path: Path) -> list[str]:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError, AttributeError):
         return []
-    ids = []
-    for cell in cells:
-        tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell, dict) else []
-        if cell.get("cell_type") == "code" and isinstance(tags, list):
-            ids += [
-                t.removeprefix(ANSWER_TAG)
-                for t in tags
-                if isinstance(t, str) and t.startswith(ANSWER_TAG)
-            ]
-    return ids
+    return layout.answer_ids(cells) if isinstance(cells, list) else []
 
 
 def summary(root: Path | None = None) -> list[tuple[str, str, int, int, int]]:
     """(module, notebook, correct, attempted, total) for every course notebook."""
-    from mlcourse.registry import course_root
-
-    root = root or course_root()
+    root = root or layout.course_root()
     outcomes = latest(root)
-    places = [root / "modules", root / "capstone" / "notebooks"]
     rows = []
-    for place in places:
-        for path in sorted(place.rglob("[0-9][0-9]_*.ipynb")) if place.is_dir() else []:
-            if ".ipynb_checkpoints" in path.parts:
-                continue
-            ids = _exercise_ids(path)
-            statuses = [outcomes.get(i) for i in ids]
-            correct = statuses.count(CORRECT)
-            attempted = correct + statuses.count(INCORRECT)
-            module = path.parent.name if place.name == "modules" else "capstone"
-            rows.append((module, path.stem, correct, attempted, len(ids)))
+    for path in layout.course_notebooks(root):
+        ids = _exercise_ids(path)
+        statuses = [outcomes.get(i) for i in ids]
+        correct = statuses.count(CORRECT)
+        attempted = correct + statuses.count(INCORRECT)
+        rows.append((layout.module_label(path), path.stem, correct, attempted, len(ids)))
     return rows
 
 

@@ -3,47 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
-from mlcourse.exercise import EXERCISE_ID, Exercise
+from mlcourse.exercise import Exercise
+from mlcourse.layout import (  # noqa: F401 - re-exported for older imports
+    SPEC_SUFFIX,
+    LayoutError,
+    course_root,
+    notebook_id_from_path,
+    parse_exercise_id,
+    spec_paths,
+)
 
-SPEC_SUFFIX = "_exercises.py"
 
-
-class SpecError(LookupError):
+class SpecError(LayoutError):
     """A notebook or exercise id has no spec, or a spec is malformed."""
-
-
-def course_root() -> Path:
-    """The repository root: ``$MLCOURSE_ROOT`` or the folder that holds this package."""
-    configured = os.environ.get("MLCOURSE_ROOT")
-    root = Path(configured) if configured else Path(__file__).resolve().parents[1]
-    if not ((root / "modules").is_dir() or (root / "capstone" / "notebooks").is_dir()):
-        raise SpecError(
-            f"no modules/ or capstone/notebooks/ folder under the course root {root}; "
-            "set MLCOURSE_ROOT to the folder that holds them."
-        )
-    return root
-
-
-def spec_paths(root: Path | None = None) -> list[Path]:
-    root = root or course_root()
-    places = [root / "modules", root / "capstone" / "notebooks"]
-    return sorted(p for place in places if place.is_dir() for p in place.rglob(f"*{SPEC_SUFFIX}"))
-
-
-def notebook_id_from_path(path: Path) -> str:
-    """'modules/01-math/01_vectors_matrices.ipynb' -> '01.01'; capstone notebooks -> 'cap.NN'."""
-    path = Path(path)
-    module = "cap" if path.parent.name == "notebooks" else path.parent.name[:2]
-    notebook = path.name[:2]
-    if not (module.isdigit() or module == "cap") or not notebook.isdigit():
-        raise SpecError(
-            f"{path} is not a course notebook: expected modules/NN-topic/NN_name.ipynb."
-        )
-    return f"{module}.{notebook}"
 
 
 def load_exercises(notebook_id: str, root: Path | None = None) -> list[Exercise]:
@@ -62,13 +37,11 @@ def load_exercises(notebook_id: str, root: Path | None = None) -> list[Exercise]
 
 
 def find_exercise(exercise_id: str, root: Path | None = None) -> Exercise:
-    match = EXERCISE_ID.match(exercise_id)
-    if not match:
-        raise SpecError(f"{exercise_id!r} is not an exercise id such as '01.02.3'.")
-    for exercise in load_exercises(match["notebook"], root):
+    notebook_id, _ = parse_exercise_id(exercise_id)
+    for exercise in load_exercises(notebook_id, root):
         if exercise.id == exercise_id:
             return exercise
-    raise SpecError(f"no exercise {exercise_id} in the spec of notebook {match['notebook']}.")
+    raise SpecError(f"no exercise {exercise_id} in the spec of notebook {notebook_id}.")
 
 
 def _import(path: Path):

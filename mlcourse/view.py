@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import html
 
-from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED
-
-_COLOURS = {CORRECT: "#1a7f37", NOT_ATTEMPTED: "#9a6700", INCORRECT: "#cf222e"}
-_SYMBOLS = {CORRECT: "✓", NOT_ATTEMPTED: "…", INCORRECT: "✗"}
+from mlcourse.outcomes import COLOURS, CORRECT, symbol
 
 
 def in_notebook() -> bool:
@@ -20,16 +17,16 @@ def in_notebook() -> bool:
 
 
 def outcome_text(exercise_id: str, status: str, message: str = "") -> str:
-    line = f"{_SYMBOLS.get(status, '?')} {exercise_id} {status}"
+    line = f"{symbol(status)} {exercise_id} {status}"
     return f"{line}: {message}" if message else line
 
 
 def outcome_html(exercise_id: str, title: str, status: str, message: str = "") -> str:
-    colour = _COLOURS.get(status, "#57606a")
+    colour = COLOURS.get(status, "#57606a")
     body = f": {html.escape(message)}" if message else ""
     return (
         f'<div style="border-left:4px solid {colour};padding:2px 8px">'
-        f'<b style="color:{colour}">{_SYMBOLS.get(status, "?")} {html.escape(exercise_id)} '
+        f'<b style="color:{colour}">{symbol(status)} {html.escape(exercise_id)} '
         f"{status}</b> &mdash; {html.escape(title)}{body}</div>"
     )
 

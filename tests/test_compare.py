@@ -204,12 +204,16 @@ def draw(xs, ys, title="t", bars=()):
     ],
 )
 def test_diff_plot_names_the_problem(got, fragment):
-    reason = compare.diff_plot("ax", got, compare.plot_data(draw([0, 1], [0, 1])))
+    reason = diff_plot("ax", got, draw([0, 1], [0, 1]))
     assert reason is not None and fragment in reason, reason
 
 
 def test_diff_plot_accepts_the_same_figure():
-    assert (
-        compare.diff_plot("ax", draw([0, 1], [0, 1]), compare.plot_data(draw([0, 1], [0, 1])))
-        is None
-    )
+    assert diff_plot("ax", draw([0, 1], [0, 1]), draw([0, 1], [0, 1])) is None
+
+
+def diff_plot(name, got, reference):
+    from mlcourse.comparators import Plot
+
+    plot = Plot()
+    return plot.diff(name, plot.observe(name, got), plot.observe(name, reference))

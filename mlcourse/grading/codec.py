@@ -23,8 +23,35 @@ class Unencodable(TypeError):
     """A value of a type the safe format does not carry."""
 
 
-def encode(value: Any, depth: int = 0) -> Any:
-    """``value`` as JSON-compatible data; raise ``Unencodable`` for anything else."""
+class Opaque:
+    """Stands in for an object the safe format could not carry; only its type's name travels,
+    so a message about it ("should be a number, got mylib.Thing") reads the same."""
+
+
+def make_opaque(type_name: str) -> Opaque:
+    module, _, name = str(type_name)[:200].rpartition(".")
+    kind = type(name or "object", (Opaque,), {"__module__": module or "builtins"})
+    return kind()
+
+
+def encode(value: Any, depth: int = 0, opaque: bool = False) -> Any:
+    """``value`` as JSON-compatible data; raise ``Unencodable`` for anything else, or with
+    ``opaque`` send such an object as its type's name."""
+    if not opaque:
+        return _encode(value, depth)
+    try:
+        return _encode(value, depth, opaque=True)
+    except Unencodable:
+        return {KIND: "opaque", "type": _type_name(value)}
+
+
+def _type_name(value: Any) -> str:
+    from mlcourse.compare import type_name
+
+    return type_name(value)
+
+
+def _encode(value: Any, depth: int = 0, opaque: bool = False) -> Any:
     if depth > MAX_DEPTH:
         raise Unencodable("nested too deeply")
     if value is None or isinstance(value, (bool, str)):
@@ -34,43 +61,31 @@ def encode(value: Any, depth: int = 0) -> Any:
     if isinstance(value, float) and type(value) is float:
         return value if math.isfinite(value) else {KIND: "float", "repr": repr(value)}
     if isinstance(value, complex) and type(value) is complex:
-        return {KIND: "complex", "re": encode(value.real), "im": encode(value.imag)}
+        return {KIND: "complex", "re": _encode(value.real), "im": _encode(value.imag)}
     if isinstance(value, (np.ndarray, np.generic)):
-        return _encode_array(value, depth)
+        return _encode_array(value, depth, opaque)
     if _is_frame(value):
         return {
             KIND: "frame",
-            "columns": [encode(c, depth + 1) for c in value.columns.tolist()],
-            "index": _encode_array(value.index.to_numpy(), depth),
-            "data": [_encode_array(value[c].to_numpy(), depth) for c in value.columns],
+            "columns": [encode(c, depth + 1, opaque) for c in value.columns.tolist()],
+            "index": _encode_array(value.index.to_numpy(), depth, opaque),
+            "data": [_encode_array(value[c].to_numpy(), depth, opaque) for c in value.columns],
         }
     if type(value) in (list, tuple):
-        items = [encode(item, depth + 1) for item in value]
+        items = [encode(item, depth + 1, opaque) for item in value]
         return items if type(value) is list else {KIND: "tuple", "items": items}
     if type(value) in (set, frozenset):
-        items = sorted((encode(item, depth + 1) for item in value), key=repr)
+        items = sorted((encode(item, depth + 1, opaque) for item in value), key=repr)
         return {KIND: type(value).__name__, "items": items}
     if type(value) is dict:
         return {
             KIND: "dict",
-            "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()],
+            "items": [
+                [encode(k, depth + 1, opaque), encode(v, depth + 1, opaque)]
+                for k, v in value.items()
+            ],
         }
-    reference = _callable_reference(value)
-    if reference is not None:
-        return {KIND: "callable", "module": reference[0], "name": reference[1]}
     raise Unencodable(f"values of type {type(value).__module__}.{type(value).__qualname__}")
-
-
-def _callable_reference(value: Any) -> tuple[str, str] | None:
-    """(module, qualified name) of a function that can be found again by name, else None:
-    NumPy ufuncs and module-level functions (of a library or of an exercise spec)."""
-    if isinstance(value, np.ufunc):
-        return "numpy", value.__name__
-    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", "")
-    if not callable(value) or not module or not name or "<" in name or "." in name:
-        return None  # lambdas, nested functions, methods: not findable by name
-    found = getattr(sys.modules.get(module), name, None)
-    return (module, name) if found is value else None
 
 
 def _is_frame(value: Any) -> bool:
@@ -84,13 +99,13 @@ def _is_frame(value: Any) -> bool:
     )
 
 
-def _encode_array(value, depth: int) -> Any:
+def _encode_array(value, depth: int, opaque: bool = False) -> Any:
     array = np.asarray(value)
     scalar = isinstance(value, np.generic)
     if array.dtype.hasobject:
         if scalar:
             raise Unencodable("object scalars")
-        items = [encode(item, depth + 1) for item in array.ravel().tolist()]
+        items = [encode(item, depth + 1, opaque) for item in array.ravel().tolist()]
         return {KIND: "objects", "shape": list(array.shape), "items": items}
     if array.dtype.kind not in "biufcUSMm":
         raise Unencodable(f"arrays of dtype {array.dtype}")
@@ -100,17 +115,14 @@ def _encode_array(value, depth: int) -> Any:
     return {KIND: "scalar" if scalar else "array", "npy": data}
 
 
-def decode(data: Any, depth: int = 0, allow_callables: bool = False) -> Any:
-    """The value that ``encode`` turned into ``data``; raise ``ValueError`` if malformed.
-
-    Functions are looked up by name only with ``allow_callables`` (the kernel reading the
-    grader's cases); the grader never resolves a name that came out of a kernel."""
+def decode(data: Any, depth: int = 0) -> Any:
+    """The value that ``encode`` turned into ``data``; raise ``ValueError`` if malformed."""
     if depth > MAX_DEPTH:
         raise ValueError("nested too deeply")
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, list):
-        return [decode(item, depth + 1, allow_callables) for item in data]
+        return [decode(item, depth + 1) for item in data]
     if not isinstance(data, dict):
         raise ValueError(f"unexpected {type(data).__name__} in encoded data")
     kind = data.get(KIND)
@@ -119,41 +131,30 @@ def decode(data: Any, depth: int = 0, allow_callables: bool = False) -> Any:
         array = np.load(io.BytesIO(raw), allow_pickle=False)
         return array[()] if kind == "scalar" else array
     if kind == "objects":
-        items = [decode(item, depth + 1, allow_callables) for item in data["items"]]
+        items = [decode(item, depth + 1) for item in data["items"]]
         array = np.empty(len(items), dtype=object)
         array[:] = items
         return array.reshape([int(n) for n in data["shape"]])
     if kind == "frame":
         import pandas as pd
 
-        columns = [decode(c, depth + 1, allow_callables) for c in data["columns"]]
-        arrays = [decode(a, depth + 1, allow_callables) for a in data["data"]]
+        columns = [decode(c, depth + 1) for c in data["columns"]]
+        arrays = [decode(a, depth + 1) for a in data["data"]]
         if len(columns) != len(arrays):
             raise ValueError("a frame needs one array per column")
-        index = decode(data["index"], depth + 1, allow_callables)
+        index = decode(data["index"], depth + 1)
         return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
-    if kind == "callable":
-        if not allow_callables:
-            raise ValueError("a function reference where only values are allowed")
-        import importlib
-
-        module = sys.modules.get(data["module"]) or importlib.import_module(data["module"])
-        function = getattr(module, data["name"], None)
-        if not callable(function):
-            raise ValueError(f"{data['module']}.{data['name']} is not a function")
-        return function
+    if kind == "opaque":
+        return make_opaque(data["type"])
     if kind == "float":
         return float(data["repr"])
     if kind == "complex":
         return complex(decode(data["re"]), decode(data["im"]))
     if kind in ("tuple", "set", "frozenset"):
-        items = [decode(item, depth + 1, allow_callables) for item in data["items"]]
+        items = [decode(item, depth + 1) for item in data["items"]]
         return {"tuple": tuple, "set": set, "frozenset": frozenset}[kind](items)
     if kind == "dict":
-        return {
-            decode(k, depth + 1, allow_callables): decode(v, depth + 1, allow_callables)
-            for k, v in data["items"]
-        }
+        return {decode(k, depth + 1): decode(v, depth + 1) for k, v in data["items"]}
     raise ValueError(f"unknown encoded kind {kind!r}")
 
 

@@ -19,17 +19,11 @@ from pathlib import Path
 from mlcourse import notebook
 from mlcourse.exercise import Exercise
 from mlcourse.grading import checks, codec, gradebook, lift, sandbox
-from mlcourse.grading.gradebook import NOT_GRADED, ExerciseResult, StudentResult
-from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED
-from mlcourse.registry import course_root, load_exercises
-
-
-@dataclass(frozen=True)
-class Limits:
-    workers: int = 2
-    cell_timeout: float = 60
-    timeout: float = 600
-    memory_mb: int = 2048
+from mlcourse.grading.gradebook import ExerciseResult, StudentResult
+from mlcourse.grading.sandbox import Limits
+from mlcourse.layout import course_root
+from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, NOT_GRADED
+from mlcourse.registry import load_exercises
 
 
 @dataclass
@@ -38,13 +32,12 @@ class Assignment:
     notebook_id: str
     pristine: object
     exercises: list[Exercise]
-    hidden: dict
-    plan: Path
+    hidden: dict  # exercise id -> {name: Comparator}
+    hidden_dir: Path | None
     reference: dict = field(default_factory=dict)  # exercise id -> reference capture
-    unsupported: dict = field(default_factory=dict)  # exercise id -> why it cannot be graded
 
 
-def load_assignment(path: Path, hidden_dir: Path | None, work: Path) -> Assignment:
+def load_assignment(path: Path, hidden_dir: Path | None = None) -> Assignment:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"assignment notebook {path} does not exist.")
@@ -52,10 +45,8 @@ def load_assignment(path: Path, hidden_dir: Path | None, work: Path) -> Assignme
     notebook_id = notebook.notebook_id(path, pristine)
     exercises = load_exercises(notebook_id)
     hidden = checks.load_hidden(hidden_dir, exercises)
-    plan = work / f"plan-{notebook_id}.json"
-    codec.dump(checks.plan(exercises, hidden), plan)
-    unsupported = {e.id: why for e in exercises if (why := checks.unsupported_reason(e))}
-    return Assignment(path, notebook_id, pristine, exercises, hidden, plan, unsupported=unsupported)
+    hidden_dir = Path(hidden_dir).resolve() if hidden_dir is not None else None
+    return Assignment(path, notebook_id, pristine, exercises, hidden, hidden_dir)
 
 
 def find_submissions(folder: Path) -> dict[str, Path]:
@@ -108,28 +99,26 @@ def _run(assignment: Assignment, answers: dict, folder: Path, limits: Limits, re
     captures.mkdir(parents=True, exist_ok=True)
     scratch.mkdir(exist_ok=True)
     graded = lift.grading_notebook(
-        assignment.pristine, answers, assignment.plan, captures, reference
+        assignment.pristine, answers, assignment.hidden_dir, captures, reference
     )
     notebook.write(graded, folder / "graded.ipynb")
     job = sandbox.Job(
         notebook=str(folder / "graded.ipynb"),
         cwd=str(scratch),
         result=str(folder / "run.json"),
-        cell_timeout=limits.cell_timeout,
-        timeout=limits.timeout,
-        memory_mb=limits.memory_mb,
+        limits=limits,
     )
     return graded, sandbox.run_job(job)
 
 
-def _reference(assignment: Assignment, work: Path, limits: Limits) -> None:
+def reference_run(assignment: Assignment, work: Path, limits: Limits | None = None) -> None:
+    """Run the assignment with its reference solutions and keep each exercise's capture (the
+    expected observations, and each recorded wrong answer's) in ``assignment.reference``."""
     answers = {e.id: e.solution for e in assignment.exercises}
     folder = work / f"reference-{assignment.notebook_id}"
-    reference_limits = Limits(1, max(limits.cell_timeout, 120), max(limits.timeout, 600), 8192)
-    _, run = _run(assignment, answers, folder, reference_limits, reference=True)
+    limits = (limits or Limits()).for_reference()
+    _, run = _run(assignment, answers, folder, limits, reference=True)
     for exercise in assignment.exercises:
-        if exercise.id in assignment.unsupported:
-            continue  # reported as "not graded"; there is nothing to capture
         path = folder / "captures" / f"{exercise.id}.json"
         if not path.exists():
             failures = [c["error"] for c in run.cells.values() if c["status"] != sandbox.OK]
@@ -142,9 +131,6 @@ def _reference(assignment: Assignment, work: Path, limits: Limits) -> None:
 
 def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> ExerciseResult:
     result = ExerciseResult(exercise.id, exercise.title, NOT_GRADED)
-    if exercise.id in assignment.unsupported:
-        result.reason = assignment.unsupported[exercise.id]
-        return result
     if exercise.id in lifted.problems:
         result.status, result.reason = NOT_ATTEMPTED, lifted.problems[exercise.id]
         return result
@@ -164,7 +150,7 @@ def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> Exe
     path = captures / f"{exercise.id}.json"
     if path.exists():
         try:
-            found = checks.verdict(
+            found = checks.grade(
                 exercise,
                 assignment.hidden.get(exercise.id, {}),
                 codec.load(path),
@@ -178,6 +164,7 @@ def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> Exe
             return result
         result.status, result.reason, result.score = found.status, found.reason, found.score
         result.hidden_status, result.hidden_reason = found.hidden_status, found.hidden_reason
+        result.wrong_answer = found.wrong_answer
         if answer["status"] == sandbox.FAILED and found.status != CORRECT:
             result.status = INCORRECT
             result.reason = f"your answer cell failed: {answer['error']}. {found.reason}"
@@ -250,20 +237,21 @@ def grade(
     submissions: Path,
     out: Path,
     hidden_dir: Path | None = None,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
 ) -> tuple[Path, list[StudentResult]]:
     """Grade every submission; write gradebook.csv, feedback/ and grading.log under ``out``."""
+    limits = limits or Limits()
     students = find_submissions(submissions)
     with tempfile.TemporaryDirectory(prefix="mlcourse-grading-") as tmp:
         work = Path(tmp)
-        assignments = [load_assignment(Path(p), hidden_dir, work) for p in assignment_paths]
+        assignments = [load_assignment(Path(p), hidden_dir) for p in assignment_paths]
         ids = [e.id for a in assignments for e in a.exercises]
         if len(set(ids)) != len(ids):
             raise ValueError("the same notebook is named twice among the assignment notebooks.")
         before = _course_fingerprint(assignments)
         workers = max(1, limits.workers)
         with ThreadPoolExecutor(workers) as pool:  # threads wait; the work is in subprocesses
-            list(pool.map(lambda a: _reference(a, work, limits), assignments))
+            list(pool.map(lambda a: reference_run(a, work, limits), assignments))
             graded = list(
                 pool.map(
                     lambda item: grade_student(item[0], item[1], assignments, work, limits),
@@ -272,9 +260,6 @@ def grade(
             )
         results = [r for r, _ in graded]
         log = [line for _, lines in graded for line in lines]
-        for assignment in assignments:
-            for exercise_id, why in assignment.unsupported.items():
-                log.insert(0, f"(all): {exercise_id}: not graded: {why}")
         changed = sorted(
             p for p, h in _course_fingerprint(assignments).items() if before.get(p) != h
         )

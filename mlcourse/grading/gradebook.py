@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED
+from mlcourse.outcomes import CORRECT, NOT_GRADED, label
 
-NOT_GRADED = "not graded"  # the grader could not reach a verdict (not the learner's answer)
 GRADED, PARTIAL, NOT_GRADABLE = "graded", "partially graded", "not gradable"
 
 
@@ -27,6 +26,7 @@ class ExerciseResult:
     score: float = 0.0
     hidden_status: str | None = None
     hidden_reason: str = ""  # for the instructor's log only: it may reveal hidden cases
+    wrong_answer: int | None = None  # the recorded wrong answer (0-based) it matched, if any
 
 
 @dataclass
@@ -78,14 +78,6 @@ def write_csv(results: list[StudentResult], exercise_ids: list[str], path: Path)
     Path(path).write_text(buffer.getvalue())
 
 
-_LABELS = {
-    CORRECT: "✓ correct",
-    INCORRECT: "✗ incorrect",
-    NOT_ATTEMPTED: "· not attempted",
-    NOT_GRADED: "? not graded",
-}
-
-
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
@@ -103,15 +95,15 @@ def feedback(result: StudentResult, maximum: int) -> str:
     ]
     hidden_used = False
     for e in result.exercises:
-        label = _LABELS.get(e.status, e.status)
+        shown = label(e.status)
         if e.hidden_status is not None:
             hidden_used = True
-            public = "public checks passed" if e.status == CORRECT else label
+            public = "public checks passed" if e.status == CORRECT else shown
             hidden = (
                 "hidden checks passed" if e.hidden_status == CORRECT else "hidden checks failed"
             )
-            label = f"{public}; {hidden} ({_number(e.score)} of 1)"
-        lines.append(f"| {e.exercise_id} | {_cell(e.title)} | {label} | {_cell(e.reason)} |")
+            shown = f"{public}; {hidden} ({_number(e.score)} of 1)"
+        lines.append(f"| {e.exercise_id} | {_cell(e.title)} | {shown} | {_cell(e.reason)} |")
     if hidden_used:
         lines += [
             "",

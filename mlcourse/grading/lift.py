@@ -112,7 +112,9 @@ def lift(cells: list, exercise_ids: list[str]) -> Lifted:
     return lifted
 
 
-def grading_notebook(pristine, answers: dict[str, str], plan: Path, out_dir: Path, reference=False):
+def grading_notebook(
+    pristine, answers: dict[str, str], hidden: Path | None, out_dir: Path, reference=False
+):
     """The assignment with ``answers`` in its answer cells, a capture cell after each answer cell,
     no check cells and no outputs. Cells carry their role in ``metadata[GRADING_KEY]``."""
     graded = nbformat.from_dict(pristine)
@@ -127,7 +129,9 @@ def grading_notebook(pristine, answers: dict[str, str], plan: Path, out_dir: Pat
         if role == "answer":
             if exercise_id in answers:
                 cell.source = answers[exercise_id]
-            probe = nbformat.v4.new_code_cell(capture.source(exercise_id, plan, out_dir, reference))
+            probe = nbformat.v4.new_code_cell(
+                capture.source(exercise_id, hidden, out_dir, reference)
+            )
             probe.metadata[GRADING_KEY] = {"role": "capture", "exercise": exercise_id}
             cells.append(probe)
     graded.cells = cells

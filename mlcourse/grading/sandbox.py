@@ -11,7 +11,7 @@ import math
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 MAX_ATTEMPTS = 6
@@ -21,14 +21,26 @@ NOT_RUN, FAILED, OK = "not run", "failed", "ok"
 STOPPED = (TIMED_OUT, KILLED_KERNEL, OUT_OF_MEMORY)  # such a cell is left out of the next run
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one grading run may use: the one definition (the CLI's defaults come from here)."""
+
+    workers: int = field(default=2, metadata={"help": "submissions graded side by side"})
+    cell_timeout: float = field(default=60.0, metadata={"help": "seconds per cell"})
+    timeout: float = field(default=600.0, metadata={"help": "seconds per notebook"})
+    memory_mb: int = field(default=2048, metadata={"help": "memory per kernel, in MB"})
+
+    def for_reference(self) -> Limits:
+        """The pristine solved run is trusted: generous limits, one at a time."""
+        return Limits(1, max(self.cell_timeout, 120), max(self.timeout, 600), 8192)
+
+
 @dataclass
 class Job:
     notebook: str  # the grading notebook to execute
     cwd: str  # the kernel's working folder (scratch)
     result: str  # where the worker writes its RunResult as JSON
-    cell_timeout: float = 60
-    timeout: float = 600
-    memory_mb: int = 2048
+    limits: Limits = Limits()
 
 
 @dataclass
@@ -53,7 +65,7 @@ def run_job(job: Job, python: str = sys.executable, grace_s: float = 60) -> RunR
             command, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            worker.wait(timeout=job.timeout + grace_s)
+            worker.wait(timeout=job.limits.timeout + grace_s)
         except subprocess.TimeoutExpired:
             worker.kill()  # its kernel dies with it (PR_SET_PDEATHSIG in mlcourse.grading.kernel)
             worker.wait()
@@ -68,18 +80,26 @@ def run_job(job: Job, python: str = sys.executable, grace_s: float = 60) -> RunR
         )
 
 
-def _kernel_manager(memory_mb: int):
-    from jupyter_client.kernelspec import KernelSpec
+KERNEL_NAME = "mlcourse-grading"
+
+
+def _kernel_manager(memory_mb: int, folder: Path):
+    """A kernel manager whose only kernel spec is our launcher (``mlcourse.grading.kernel``),
+    so the limits are set before any submitted code runs."""
+    from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
-    manager = AsyncKernelManager(kernel_name="python3")
-    manager._kernel_spec = KernelSpec(  # our launcher, so the limits precede any submitted code
-        argv=[sys.executable, "-m", "mlcourse.grading.kernel", "--memory-mb", str(memory_mb)]
-        + ["-f", "{connection_file}"],
-        display_name="mlcourse grading",
-        language="python",
-    )
-    return manager
+    spec_dir = folder / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "mlcourse.grading.kernel", "--memory-mb", str(memory_mb)]
+    spec = {
+        "argv": [*argv, "-f", "{connection_file}"],
+        "display_name": "mlcourse grading",
+        "language": "python",
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    specs = KernelSpecManager(kernel_dirs=[str(folder / "kernels")], ensure_native_kernel=False)
+    return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
 
 
 def _client_class():
@@ -91,8 +111,12 @@ def _client_class():
         output_bytes = 0
         replies: dict
 
-        async def _check_raise_for_error(self, cell, cell_index, exec_reply):
-            content = (exec_reply or {}).get("content", {})
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.on_cell_executed = self._keep_reply  # nbclient's public hook
+
+        def _keep_reply(self, cell, cell_index, execute_reply):
+            content = (execute_reply or {}).get("content", {})
             self.replies[cell_index] = {
                 "status": str(content.get("status", "")),
                 "ename": str(content.get("ename", ""))[:80],
@@ -112,8 +136,9 @@ async def _execute(job: Job) -> RunResult:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(job.notebook, as_version=4)
+    limits = job.limits
     started = time.monotonic()
-    deadline = started + job.timeout
+    deadline = started + limits.timeout
     result = RunResult(cells={}, finished=True)
     skipped: dict[int, str] = {}
     client_class = _client_class()
@@ -121,11 +146,11 @@ async def _execute(job: Job) -> RunResult:
         result.restarts = attempt
         client = client_class(
             nb,
-            km=_kernel_manager(job.memory_mb),
+            km=_kernel_manager(limits.memory_mb, Path(job.result).parent),
             allow_errors=True,
             shutdown_kernel="immediate",
             startup_timeout=60,
-            kernel_name="python3",
+            kernel_name=KERNEL_NAME,
         )
         restart = False
         async with client.async_setup_kernel(
@@ -139,12 +164,12 @@ async def _execute(job: Job) -> RunResult:
                     result.finished = False
                     result.cells[str(index)] = {"status": NOT_RUN, "error": "notebook timeout"}
                     continue
-                client.timeout = math.ceil(min(job.cell_timeout, remaining))
+                client.timeout = math.ceil(min(limits.cell_timeout, remaining))
                 client.replies = {}
                 try:
                     await client.async_execute_cell(cell, index)
                 except CellTimeoutError:
-                    if job.cell_timeout > remaining:
+                    if limits.cell_timeout > remaining:
                         result.finished = False
                         result.cells[str(index)] = {"status": NOT_RUN, "error": "notebook timeout"}
                         deadline = 0  # mark the rest not run
@@ -171,8 +196,8 @@ async def _execute(job: Job) -> RunResult:
             break
     for index, why in skipped.items():
         limit = {
-            TIMED_OUT: f" (limit {job.cell_timeout:g} s)",
-            OUT_OF_MEMORY: f" (limit {job.memory_mb} MB)",
+            TIMED_OUT: f" (limit {limits.cell_timeout:g} s)",
+            OUT_OF_MEMORY: f" (limit {limits.memory_mb} MB)",
         }.get(why, "")
         result.cells[str(index)] = {"status": why, "error": f"the cell {why}{limit}"}
     result.seconds = round(time.monotonic() - started, 3)
@@ -181,7 +206,8 @@ async def _execute(job: Job) -> RunResult:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    job = Job(**json.loads(Path(argv[0]).read_text()))
+    fields = json.loads(Path(argv[0]).read_text())
+    job = Job(**{**fields, "limits": Limits(**fields["limits"])})
     result = asyncio.run(_execute(job))
     Path(job.result).write_text(json.dumps(asdict(result)))
     return 0

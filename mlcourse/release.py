@@ -18,8 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from mlcourse import notebook
-from mlcourse.grading import checks, codec
-from mlcourse.registry import SPEC_SUFFIX, course_root
+from mlcourse.grading import codec
+from mlcourse.layout import SPEC_SUFFIX, course_root, notebooks_under, spec_path
 
 EXPECTED_SUFFIX = "_expected.json"
 RELEASED_SOLUTION = "# The reference solution is not part of this release.\n"
@@ -66,7 +66,7 @@ def released_spec(source: str) -> str:
                 if keyword.arg == "code":
                     keyword.value = ast.Constant("")
     tail = ast.parse(
-        "from mlcourse.grading.release import attach_expected\n\n"
+        "from mlcourse.release import attach_expected\n\n"
         "EXERCISES = attach_expected(EXERCISES, __file__)\n"
     )
     tree.body += tail.body
@@ -77,29 +77,30 @@ def released_spec(source: str) -> str:
     )
 
 
+def _values(records) -> dict | None:
+    """The observed values of reference records (still encoded), or None if one is missing."""
+    if records is None or any(r.get("state") != "value" for r in records.values()):
+        return None
+    return {name: record["value"] for name, record in records.items()}
+
+
 def _expected_document(assignment) -> dict:
-    document = {}
-    for exercise in assignment.exercises:
-        reference = assignment.reference[exercise.id]
-        expected = checks._expected(exercise.checks, reference["names"], "public")
-        wrong = []
-        for values in reference.get("wrong_answers") or []:
-            try:
-                wrong.append(checks._expected(exercise.checks, values, "public"))
-            except (checks.GradingError, TypeError, AttributeError):
-                wrong.append(None)
-        document[exercise.id] = {
-            "expected": {n: codec.encode(v) for n, v in expected.items()},
+    """Per exercise: the solution's observations and each recorded wrong answer's."""
+    return {
+        exercise.id: {
+            "expected": _values(assignment.reference[exercise.id]["names"]),
             "wrong_answers": [
-                None if w is None else {n: codec.encode(v) for n, v in w.items()} for w in wrong
+                _values(records)
+                for records in assignment.reference[exercise.id].get("wrong_answers") or []
             ],
         }
-    return document
+        for exercise in assignment.exercises
+    }
 
 
 def release(modules: list[Path], out: Path) -> list[Path]:
     """Write the toolkit and ``modules`` under ``out``; return the released module folders."""
-    from mlcourse.grading.grade import Limits, _reference, load_assignment
+    from mlcourse.grading.grade import load_assignment, reference_run
 
     root, out = course_root(), Path(out)
     for item in TOOLKIT:
@@ -130,18 +131,12 @@ def release(modules: list[Path], out: Path) -> list[Path]:
         for spec in sorted(target.glob(f"*{SPEC_SUFFIX}")):
             spec.unlink()
         with tempfile.TemporaryDirectory(prefix="mlcourse-release-") as tmp:
-            for path in sorted(module.glob("[0-9][0-9]_*.ipynb")):
-                spec = path.with_name(path.stem + SPEC_SUFFIX)
+            for path in notebooks_under(module):
+                spec = spec_path(path)
                 if not spec.exists():
                     continue
-                assignment = load_assignment(path, None, Path(tmp))
-                if assignment.unsupported:
-                    exercise_id, why = next(iter(assignment.unsupported.items()))
-                    raise checks.GradingError(
-                        f"{path.name} cannot be released without its solutions: {exercise_id}: "
-                        f"{why}"
-                    )
-                _reference(assignment, Path(tmp), Limits())
+                assignment = load_assignment(path)
+                reference_run(assignment, Path(tmp))
                 codec.dump(
                     _expected_document(assignment),
                     target / (path.stem + EXPECTED_SUFFIX),

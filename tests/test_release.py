@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from mlcourse import notebook
-from mlcourse.grading.release import release
+from mlcourse.release import release
 from tests.grading.cohort import EXERCISES, NOTEBOOK, Q1, Q4, SOLUTION
 
 

@@ -1,0 +1,519 @@
+"""How one checked name is compared, in two steps that may run in different processes.
+
+``observe(name, value)`` runs where the learner's value lives (the notebook's kernel, or a
+grading kernel) and turns it into plain data: the value itself, what a function returns on the
+cases, a model's held-out scores, a query's result table. ``diff(name, observed, expected)`` is
+pure: it compares two observations and explains the difference, or returns None. The notebook
+check and the grader both call ``mlcourse.exercise.judge`` on observations, so a learner and the
+gradebook read the same words for the same answer.
+
+``matches(observed, recorded)`` says whether an answer makes the same mistake as a recorded
+wrong answer; for comparators that check a property (a score threshold, a rule) rather than
+equality, it compares the observations themselves.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlcourse import compare
+
+
+class Unfinished(Exception):
+    """The learner's code still raises NotImplementedError: the exercise is not attempted."""
+
+
+class Comparator:
+    """Compares one name the learner defines against the reference solution's."""
+
+    def observe(self, name: str, value: Any) -> Any:
+        """What the check needs from ``value``, as plain data; raise ``Unfinished`` for a stub."""
+        return value
+
+    def diff(self, name: str, observed: Any, expected: Any) -> str | None:
+        raise NotImplementedError
+
+    def matches(self, observed: Any, recorded: Any) -> bool:
+        """Does ``observed`` make the mistake whose observation is ``recorded``?"""
+        return self.diff("value", observed, recorded) is None
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Close(Comparator):
+    """Numbers or arrays equal within a tolerance."""
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def diff(self, name, observed, expected):
+        if compare.is_real_number(expected):
+            return compare.diff_scalars(name, observed, expected, self.rtol, self.atol)
+        return compare.diff_arrays(name, observed, expected, self.rtol, self.atol)
+
+
+@dataclass(frozen=True)
+class Exact(Comparator):
+    """Exactly equal: integers, strings, tuples, sets."""
+
+    def diff(self, name, observed, expected):
+        return compare.diff_exact(name, observed, expected)
+
+
+@dataclass(frozen=True)
+class Frame(Comparator):
+    """pandas DataFrames: columns, shape, index, dtypes and values within a tolerance.
+
+    ``ignore_index=True`` compares rows by position, for answers where a learner may or may not
+    reset the index."""
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    ignore_index: bool = False
+
+    def diff(self, name, observed, expected):
+        if self.ignore_index and hasattr(observed, "reset_index"):
+            observed, expected = observed.reset_index(drop=True), expected.reset_index(drop=True)
+        return compare.diff_frames(name, observed, expected, self.rtol, self.atol)
+
+
+# --- functions ----------------------------------------------------------------------------------
+
+
+def copied(case: Mapping[str, Any]) -> dict[str, Any]:
+    """Fresh copies of a case's arguments, so a function that mutates them cannot spoil others."""
+    return {key: copy.deepcopy(value) for key, value in case.items()}
+
+
+def call_signature(name: str, case: Mapping[str, Any]) -> str:
+    arguments = ", ".join(f"{k}={compare.short_repr(v, 40)}" for k, v in case.items())
+    return f"{name}({arguments})"
+
+
+def _raised(err: BaseException) -> str:
+    return f"{type(err).__name__}: {err}"[:500]
+
+
+@dataclass(frozen=True)
+class Function(Comparator):
+    """A function, checked by calling it on fixed cases and comparing what it returns."""
+
+    cases: Sequence[Mapping[str, Any]]
+    returns: Comparator = Close()
+
+    def observe(self, name, value):
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        calls = []
+        for case in self.cases:
+            try:
+                result = value(**copied(case))
+            except NotImplementedError:
+                raise Unfinished from None
+            except Exception as err:  # noqa: BLE001 - the learner's code failed: say how
+                calls.append({"raised": _raised(err)})
+                continue
+            calls.append({"returned": self.returns.observe("result", result)})
+        return {"calls": calls}
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be a function, got {observed['not_callable']}."
+        for case, got, want in zip(self.cases, observed["calls"], expected["calls"]):
+            call = call_signature(name, case)
+            if "raised" in got:
+                return f"`{call}` raised {got['raised']}"
+            result, wanted = got["returned"], want["returned"]
+            if result is None and wanted is not None:
+                return f"`{call}` returned None. Did you forget the `return` statement?"
+            reason = self.returns.diff("result", result, wanted)
+            if reason:
+                reason = reason.replace("`result` = ", "the result ", 1)
+                return f"for `{call}`: " + reason.replace("`result`", "the result", 1)
+        return None
+
+    def matches(self, observed, recorded):
+        if "not_callable" in observed or "not_callable" in recorded:
+            return False
+        pairs = zip(observed["calls"], recorded["calls"])
+        return all(
+            "returned" in got
+            and "returned" in want
+            and self.returns.matches(got["returned"], want["returned"])
+            for got, want in pairs
+        )
+
+
+# --- models ---------------------------------------------------------------------------------------
+
+
+def _instance(estimator: Any) -> Any:
+    """A fresh, unfitted copy of ``estimator`` (a class or an instance)."""
+    from sklearn.base import clone
+
+    return estimator() if isinstance(estimator, type) else clone(estimator)
+
+
+@dataclass(frozen=True)
+class Estimator(Comparator):
+    """A scikit-learn style estimator (class or instance): API rules, then its predictions on
+    ``X`` after fitting on ``X, y`` compared with the reference estimator's."""
+
+    X: Any
+    y: Any
+    returns: Comparator = Close()
+
+    def observe(self, name, value):
+        try:
+            problem = compare.diff_estimator_api(name, value, self.X, self.y)
+            if problem:
+                return {"api": problem}
+            predictions = compare.predictions_of(value, self.X, self.y)
+        except NotImplementedError:
+            raise Unfinished from None
+        except Exception as err:  # noqa: BLE001 - the learner's estimator failed: say how
+            return {"api": f"fitting `{name}` and predicting raised {_raised(err)}"}
+        return {"predictions": predictions}
+
+    def diff(self, name, observed, expected):
+        if "api" in observed:
+            return observed["api"]
+        reason = self.returns.diff("predictions", observed["predictions"], expected["predictions"])
+        return reason and reason.replace("`predictions`", f"the predictions of `{name}`", 1)
+
+
+def _with_seed(estimator: Any, seed: int) -> Any:
+    """Set every ``random_state`` parameter (nested ones too) to ``seed``."""
+    params = estimator.get_params(deep=True)
+    seeded = {key: seed for key in params if key.split("__")[-1] == "random_state"}
+    return estimator.set_params(**seeded) if seeded else estimator
+
+
+@dataclass(frozen=True)
+class Model(Comparator):
+    """A model the learner builds (an unfitted estimator or pipeline), judged by behaviour.
+
+    The check fits a fresh copy on the training rows only, once per seed (every
+    ``random_state`` inside it set to the seed), and requires:
+
+    * the scikit-learn estimator API (clonable, ``predict`` before ``fit`` raises, ``fit``
+      returns ``self``);
+    * ``metric`` on the held-out rows of at least ``at_least`` for *every* seed, so a score
+      that needs a lucky seed fails;
+    * no leakage through the batch: predictions for held-out rows are the same whether they
+      are predicted all at once or half at a time (``predict`` must use what ``fit`` learned,
+      not statistics of the rows it is given).
+
+    ``data`` is ``(X_train, y_train, X_test, y_test)`` or a function returning it (called once).
+    ``metric`` is a scikit-learn scorer name (``"accuracy"``, ``"r2"``, ``"roc_auc"``,
+    ``"neg_mean_absolute_error"``...): higher is better.
+    """
+
+    data: Any
+    at_least: float
+    metric: str = "accuracy"
+    seeds: Sequence[int] = (0, 1, 2)
+    rtol: float = 1e-6  # two scores this close are the same mistake (recorded wrong answers)
+    _data_cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def splits(self) -> tuple:
+        if "data" not in self._data_cache:
+            self._data_cache["data"] = self.data() if callable(self.data) else self.data
+        return self._data_cache["data"]
+
+    def observe(self, name, value):
+        import numpy as np
+        from sklearn.metrics import get_scorer
+
+        X_train, y_train, X_test, y_test = self.splits()
+        try:
+            problem = compare.diff_estimator_api(name, value, X_train, y_train)
+            if problem:
+                return {"api": problem}
+            scorer = get_scorer(self.metric)
+            scores = []
+            for seed in self.seeds:
+                model = _with_seed(_instance(value), seed).fit(X_train, y_train)
+                scores.append(float(scorer(model, X_test, y_test)))
+            half = len(X_test) // 2
+            together = np.asarray(model.predict(X_test))
+            apart = np.concatenate(
+                [np.asarray(model.predict(X_test[:half])), np.asarray(model.predict(X_test[half:]))]
+            )
+        except NotImplementedError:
+            raise Unfinished from None
+        except Exception as err:  # noqa: BLE001 - the learner's model failed: say how
+            return {"api": f"fitting `{name}` and scoring it raised {_raised(err)}"}
+        same = together.shape == apart.shape and bool(
+            np.all(together == apart) or np.allclose(together, apart, equal_nan=True)
+        )
+        return {"scores": scores, "batch_consistent": same}
+
+    def diff(self, name, observed, expected):
+        if "api" in observed:
+            return observed["api"]
+        if not observed["batch_consistent"]:
+            return (
+                f"`{name}` predicts a held-out row differently depending on the other rows "
+                "predicted with it: does `predict` (or a transform) use statistics of its input, "
+                "such as its mean or maximum? Learn them in `fit` and reuse them."
+            )
+        worst = min(observed["scores"])
+        if worst < self.at_least:
+            shown = ", ".join(f"{s:.3f}" for s in observed["scores"])
+            return (
+                f"`{name}` scored {worst:.3f} ({self.metric}) on the held-out rows, below the "
+                f"required {self.at_least:g} (scores over seeds {list(self.seeds)}: {shown})."
+            )
+        return None
+
+    def matches(self, observed, recorded):
+        if "api" in observed or "api" in recorded:
+            return observed.get("api") == recorded.get("api")
+        return observed["batch_consistent"] == recorded["batch_consistent"] and bool(
+            compare.diff_arrays("scores", observed["scores"], recorded["scores"], self.rtol, 1e-12)
+            is None
+        )
+
+
+# --- learner-written tests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestSuite(Comparator):
+    """A test function the learner writes, taking the implementation under test as its one
+    argument: it must pass on ``correct`` and fail (raise) on every implementation in ``bugs``
+    ({what is wrong with it: implementation})."""
+
+    __test__ = False  # not a pytest class, whatever its name
+
+    correct: Callable
+    bugs: Mapping[str, Callable]
+
+    def _run(self, test: Callable, implementation: Callable) -> str | None:
+        """None when the test passes, else how it failed."""
+        try:
+            test(implementation)
+        except NotImplementedError:
+            raise Unfinished from None
+        except Exception as err:  # noqa: BLE001 - a failing test is what we look for
+            return _raised(err)
+        return None
+
+    def observe(self, name, value):
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        on_correct = self._run(value, self.correct)
+        caught = [self._run(value, bug) is not None for bug in self.bugs.values()]
+        return {"on_correct": on_correct, "caught": caught}
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be a test function, got {observed['not_callable']}."
+        if observed["on_correct"] is not None:
+            return (
+                f"`{name}` fails on a correct implementation ({observed['on_correct']}): a test "
+                "must pass when the code is right. Check the expected values in your asserts."
+            )
+        missed = [bug for bug, hit in zip(self.bugs, observed["caught"]) if not hit]
+        if missed:
+            return (
+                f"`{name}` passes on {len(missed)} of {len(self.bugs)} implementations with a "
+                f"planted bug, e.g. one where {missed[0]}. Add a case that this bug gets wrong."
+            )
+        return None
+
+    def matches(self, observed, recorded):
+        return observed == recorded
+
+
+# --- files: SQL, Dockerfiles, YAML, JSON -------------------------------------------------------------
+
+
+def _text_of(name: str, value: Any) -> str:
+    """A file's text from a string holding it or from a path (str or Path) to it."""
+    from pathlib import Path
+
+    if isinstance(value, Path):
+        if not value.is_file():
+            raise ValueError(f"`{name}` is the path {str(value)!r}, but no such file exists.")
+        return value.read_text(encoding="utf-8")
+    if not isinstance(value, str):
+        raise ValueError(
+            f"`{name}` should be a string (the file's text), got {compare.type_name(value)}."
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class SqlQuery(Comparator):
+    """A SQL query (a string), run on a fresh in-memory SQLite database made by ``setup`` (a
+    SQL script, or a function given the connection); its result table is compared with the
+    reference query's. Rows are compared as a set unless ``ordered`` (an ORDER BY matters)."""
+
+    setup: Any
+    ordered: bool = False
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def observe(self, name, value):
+        import sqlite3
+
+        import pandas as pd
+
+        try:
+            query = _text_of(name, value)
+        except ValueError as err:
+            return {"error": str(err)}
+        connection = sqlite3.connect(":memory:")
+        try:
+            if callable(self.setup):
+                self.setup(connection)
+            else:
+                connection.executescript(self.setup)
+            table = pd.read_sql_query(query, connection)
+        except Exception as err:  # noqa: BLE001 - the learner's SQL failed: say how
+            return {"error": f"running `{name}` failed: {_raised(err)}"}
+        finally:
+            connection.close()
+        if not self.ordered and len(table.columns) and table.columns.is_unique:
+            table = table.sort_values(list(table.columns), kind="stable").reset_index(drop=True)
+        return {"table": table}
+
+    def diff(self, name, observed, expected):
+        if "error" in observed:
+            return observed["error"]
+        reason = compare.diff_frames(
+            f"the result of {name}", observed["table"], expected["table"], self.rtol, self.atol
+        )
+        return reason and reason.replace("`the result of", "the result of `", 1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One requirement on a parsed file: ``passes(document)`` is true when it is met; ``message``
+    says what to fix (``{name}`` is the checked name)."""
+
+    message: str
+    passes: Callable[[Any], bool]
+
+
+def parse_dockerfile(text: str) -> list[list[str]]:
+    """[[INSTRUCTION, arguments], ...], continuation lines joined, comments dropped."""
+    instructions, pending = [], ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not pending and (not line or line.startswith("#")):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        line = (pending + line).strip()
+        pending = ""
+        keyword, _, arguments = line.partition(" ")
+        if not keyword.isalpha():
+            raise ValueError(f"{line[:40]!r} does not start with an instruction such as FROM")
+        instructions.append([keyword.upper(), arguments.strip()])
+    if pending:
+        raise ValueError("the last line ends with `\\` but nothing follows it")
+    if not instructions or instructions[0][0] not in ("FROM", "ARG"):
+        raise ValueError("a Dockerfile must start with FROM (or ARG before FROM)")
+    return instructions
+
+
+def _parse_yaml(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def _parse_json(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "dockerfile": parse_dockerfile,
+    "yaml": _parse_yaml,
+    "json": _parse_json,
+    "text": str,
+}
+
+
+@dataclass(frozen=True)
+class Document(Comparator):
+    """A file the learner writes (its text, or a path to it): parsed as ``kind`` (dockerfile,
+    yaml, json or text), then every ``Rule`` must hold. The reference solution must pass the
+    same rules (the test suite proves it)."""
+
+    kind: str
+    rules: Sequence[Rule]
+
+    def __post_init__(self):
+        if self.kind not in PARSERS:
+            raise ValueError(
+                f"Document kind should be one of {sorted(PARSERS)}, got {self.kind!r}."
+            )
+
+    def observe(self, name, value):
+        try:
+            return {"document": PARSERS[self.kind](_text_of(name, value))}
+        except Exception as err:  # noqa: BLE001 - a file that does not parse: say why
+            return {"error": f"`{name}` is not a valid {self.kind} file: {err}"}
+
+    def failed_rule(self, observed) -> int | None:
+        for index, rule in enumerate(self.rules):
+            try:
+                if not rule.passes(observed["document"]):
+                    return index
+            except Exception:  # noqa: BLE001 - a rule that cannot read the document fails
+                return index
+        return None
+
+    def diff(self, name, observed, expected):
+        if "error" in observed:
+            return observed["error"]
+        index = self.failed_rule(observed)
+        return None if index is None else self.rules[index].message.format(name=name)
+
+    def matches(self, observed, recorded):
+        if "error" in observed or "error" in recorded:
+            return ("error" in observed) == ("error" in recorded)
+        return self.failed_rule(observed) == self.failed_rule(recorded)
+
+
+# --- figures ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plot(Comparator):
+    """A matplotlib Axes: its lines, scatter points and bars as data, and its labels."""
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def observe(self, name, value):
+        from matplotlib.axes import Axes
+
+        if not isinstance(value, Axes):
+            return {"not_axes": compare.type_name(value), "has_axes": hasattr(value, "axes")}
+        return compare.plot_data(value)
+
+    def diff(self, name, observed, expected):
+        if "not_axes" in observed:
+            fix = (
+                " Use `fig.axes[0]` or `fig, ax = plt.subplots()` and keep `ax`."
+                if observed["has_axes"]
+                else ""
+            )
+            return f"`{name}` should be a matplotlib Axes, got {observed['not_axes']}.{fix}"
+        return compare.diff_plot_data(name, observed, expected, self.rtol, self.atol)
+
+
+KINDS = (Close, Exact, Frame, Function, Estimator, Model, TestSuite, SqlQuery, Document, Plot)
