@@ -78,12 +78,13 @@ def _check_strength(args) -> int:
     print(mutants.format_table(reports))
     if args.report_only or all(report.clean for report in reports):
         return 0
-    print(
-        "\nA surviving mutant is a hole in the check (add a case or a wrong answer) or gives "
-        "the same answer on every input: then explain it in the spec's "
-        "`equivalent_mutants={description: reason}`.",
-        file=sys.stderr,
-    )
+    if any(r.survived for report in reports for r in report.results):
+        print(
+            "\nA surviving mutant is a hole in the check (add a case or a wrong answer) or gives "
+            "the same answer on every input: then explain it in the spec's "
+            "`equivalent_mutants={description: reason}`.",
+            file=sys.stderr,
+        )
     return 1
 
 

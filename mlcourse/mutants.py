@@ -724,9 +724,14 @@ async def _run_notebook(
     from mlcourse.registry import load_exercises
 
     started = time.perf_counter()
-    report = NotebookStrength(str(path))
-    nb = notebook.read(path)
-    exercises = load_exercises(notebook.notebook_id(path, nb))
+    shown = os.path.relpath(path)
+    report = NotebookStrength(str(path) if shown.startswith("..") else shown)
+    try:
+        nb = notebook.read(path)
+        exercises = load_exercises(notebook.notebook_id(path, nb))
+    except (OSError, ValueError, LookupError) as err:  # one unreadable notebook spoils no other
+        report.problems.append(f"could not read the notebook or its spec: {err}")
+        return report
     with tempfile.TemporaryDirectory(prefix="mlcourse-mutants-") as scratch:
         out = str(Path(scratch) / "results.jsonl")
         measuring = measuring_copy(nb, exercises, out, max_mutants, time_limit_s)
@@ -780,7 +785,7 @@ def check_strength(
             async with gate:
                 report = await _run_notebook(path, max_mutants, time_limit_s, cell_timeout)
             if progress:
-                progress(f"{path}: {report.seconds:.1f} s")
+                progress(f"measured {report.path} in {report.seconds:.0f} s")
             return report
 
         return await asyncio.gather(*(one(Path(p)) for p in paths))
