@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import yaml
 
 from mlcourse.environment import pinned_requirements, render
@@ -72,3 +73,15 @@ def test_install_passes_pips_configuration_to_uv():
     ]  # fmt: skip
     assert env == {"SSL_CERT_FILE": "/etc/ca.pem", "UV_HTTP_TIMEOUT": "180"}
     assert uv_options({}) == ([], {})
+
+
+def test_install_refuses_an_unknown_torch_build(capsys):
+    from mlcourse.install import main, torch_index
+
+    with pytest.raises(SystemExit):
+        main(["--torch", "gpu"])
+    assert "TORCH should be cpu, cuda or a PyTorch backend such as cu126, got 'gpu'" in (
+        capsys.readouterr().err
+    )
+    assert torch_index("cpu") == "https://download.pytorch.org/whl/cpu"
+    assert torch_index("cuda") is None  # PyPI's build, from the configured sources

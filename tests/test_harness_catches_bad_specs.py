@@ -18,9 +18,10 @@ SPEC = "01_vectors_matrices_exercises.py"
 NOTEBOOK = "01_vectors_matrices.ipynb"
 
 
-def run_suite_on_broken_copy(tmp_path, old, new, file=SPEC, env=None, only=None):
-    """Replace ``old`` by ``new`` in ``file`` of a copy of module 01, run the suite on it (on
-    ``only`` that file, with ``env`` added) and return its FAILED lines."""
+def run_suite_on_broken_copy(tmp_path, old, new, file=SPEC, env=None, only=NOTEBOOK):
+    """Replace ``old`` by ``new`` in ``file`` of a copy of module 01, run the suite on its
+    notebook ``only`` (a pytest node id under the module, or None for all), with ``env`` added,
+    and return its FAILED lines."""
     module = tmp_path / "modules" / "01-math"
     shutil.copytree(ROOT / "modules" / "01-math", module)
     edited = module / file
@@ -45,7 +46,7 @@ def run_suite_on_broken_copy(tmp_path, old, new, file=SPEC, env=None, only=None)
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         cwd=tmp_path,
         env={**os.environ, "MLCOURSE_ROOT": str(tmp_path), "COLUMNS": "400", **(env or {})},
     )
