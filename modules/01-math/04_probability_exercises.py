@@ -375,6 +375,20 @@ EXERCISES = [
                 "Did you ignore the exposures? The mean count is the rate per observation, not "
                 "per hour; it is the MLE only when every t_i is 1.",
             ),
+            WrongAnswer(
+                """
+                from scipy.optimize import minimize_scalar
+
+                def rate_mle(counts, exposure):
+                    def nll(rate):
+                        return -np.sum(stats.poisson.logpmf(counts, rate * exposure))
+
+                    return minimize_scalar(nll, bounds=(1e-6, 100), method="bounded").x
+                """,
+                "Did you minimise the NLL numerically? The optimiser stops at its tolerance, "
+                "about five digits here. Set the derivative to zero by hand instead: the "
+                "minimum has a closed form.",
+            ),
         ],
     ),
 ]
