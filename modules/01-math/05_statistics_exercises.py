@@ -1,5 +1,5 @@
 """Exercises of 05_statistics.ipynb: confounded correlation, bootstrap intervals, Welch's t-test,
-effect sizes, Holm's correction, and comparing two models on one test set."""
+sample size from an effect size, Holm's correction, and comparing two models on one test set."""
 
 import numpy as np
 
@@ -29,14 +29,23 @@ _BOOT_CASES = [
     dict(x=_rng.normal(0, 8, 3600), statistic=np.mean, level=0.5, num_resamples=400, seed=6),
 ]
 
-# --- 01.05.3 and 01.05.4: two groups of unequal sizes and spreads --------------------------
-_SMALL_WIDE = _rng.normal(12.0, 3.0, 6)
-_LARGE_NARROW = _rng.normal(10.0, 1.0, 25)
+# --- 01.05.3: two groups of unequal sizes and spreads --------------------------
+_groups = np.random.default_rng(7)
 _TWO_GROUP_CASES = [
-    dict(a=_SMALL_WIDE, b=_LARGE_NARROW),  # unequal sizes and variances: pooling fails
-    dict(a=_rng.normal(5.0, 2.0, 12), b=_rng.normal(4.0, 1.0, 12)),  # equal sizes
-    dict(a=_rng.normal(0.0, 1.0, 40), b=_rng.normal(0.8, 2.5, 9)),  # a below b: negative
+    # unequal sizes and variances: pooling fails
+    dict(a=_groups.normal(13.0, 3.0, 6), b=_groups.normal(10.0, 1.0, 25)),
+    dict(a=_groups.normal(5.0, 2.0, 12), b=_groups.normal(4.0, 1.0, 12)),  # equal sizes
+    dict(a=_groups.normal(0.0, 1.0, 40), b=_groups.normal(2.0, 2.5, 9)),  # a below b
     dict(a=np.array([3, 5, 4, 6, 5, 7, 4]), b=np.array([2, 4, 3, 3, 5, 2, 3, 4, 1, 3])),
+]
+
+# --- 01.05.4: sample sizes; the bounds' fractions tell rounding up from rounding or truncating
+_SAMPLE_SIZE_CASES = [
+    dict(d=0.5, alpha=0.05, power=0.8),  # bound 62.79
+    dict(d=0.2, alpha=0.05, power=0.9),  # bound 525.37: round() gives 525
+    dict(d=0.8, alpha=0.01, power=0.8),  # bound 36.50
+    dict(d=1.0, alpha=0.1, power=0.95),  # bound 21.64
+    dict(d=0.05, alpha=0.05, power=0.5),  # bound 3073.17, with z_power = 0
 ]
 
 # --- 01.05.5: Holm's step-down procedure -------------------------------------------------------
@@ -325,60 +334,67 @@ EXERCISES = [
     ),
     Exercise(
         id="01.05.4",
-        title="Cohen's d: an effect size in standard deviations",
-        checks={"cohens_d": Function(cases=_TWO_GROUP_CASES, returns=Close(rtol=1e-6))},
+        title="Planning a sample size from the effect to detect",
+        checks={"n_per_group": Function(cases=_SAMPLE_SIZE_CASES)},
         hints=[
-            "The pooled variance weights each group's sample variance (`ddof=1`) by its "
-            "degrees of freedom: ((n_a - 1) s_a² + (n_b - 1) s_b²) / (n_a + n_b - 2).",
-            "`return (np.mean(a) - np.mean(b)) / np.sqrt(pooled_variance)`: a standard "
-            "deviation, not a standard error, so no division by n.",
+            "Power reaches the target when d sqrt(n/2) - z_alpha >= z_power, with "
+            "`z_alpha = stats.norm.ppf(1 - alpha / 2)` and `z_power = stats.norm.ppf(power)`. "
+            "Solve that inequality for n.",
+            "n >= 2 ((z_alpha + z_power) / d)²; the smallest whole n is that bound rounded *up*: "
+            "`int(np.ceil(2 * ((z_alpha + z_power) / d) ** 2))`.",
         ],
         solution="""
-            def cohens_d(a, b):
-                \"\"\"(mean a - mean b) in units of the pooled standard deviation.\"\"\"
-                n_a, n_b = len(a), len(b)
-                pooled_variance = (
-                    (n_a - 1) * np.var(a, ddof=1) + (n_b - 1) * np.var(b, ddof=1)
-                ) / (n_a + n_b - 2)
-                return (np.mean(a) - np.mean(b)) / np.sqrt(pooled_variance)
+            def n_per_group(d, alpha, power):
+                \"\"\"Smallest n per group with approximate two-sided power >= power at level alpha.\"\"\"
+                z_alpha = stats.norm.ppf(1 - alpha / 2)
+                z_power = stats.norm.ppf(power)
+                return int(np.ceil(2 * ((z_alpha + z_power) / d) ** 2))
         """,
         wrong_answers=[
             WrongAnswer(
                 """
-                def cohens_d(a, b):
-                    se = np.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b))
-                    return (np.mean(a) - np.mean(b)) / se
+                def n_per_group(d, alpha, power):
+                    z_alpha, z_power = stats.norm.ppf(1 - alpha), stats.norm.ppf(power)
+                    return int(np.ceil(2 * ((z_alpha + z_power) / d) ** 2))
                 """,
-                "Did you divide by the standard error? That is the t statistic, which grows "
-                "like the square root of n; an effect size divides by a standard deviation.",
+                "Did you use the quantile 1 - alpha? That belongs to a one-sided test; the "
+                "two-sided test splits alpha between the tails: `stats.norm.ppf(1 - alpha / 2)`.",
             ),
             WrongAnswer(
                 """
-                def cohens_d(a, b):
-                    pooled_sd = np.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2)
-                    return (np.mean(a) - np.mean(b)) / pooled_sd
+                def n_per_group(d, alpha, power):
+                    z_alpha, z_power = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
+                    return int(np.ceil(((z_alpha + z_power) / d) ** 2))
                 """,
-                "Did you average the two variances? That agrees only when the groups have equal "
-                "sizes; weight each by its degrees of freedom, n - 1.",
+                "Did you drop the factor 2? The mean of t is d sqrt(n/2), not d sqrt(n): each "
+                "of the two group means brings its own noise.",
             ),
             WrongAnswer(
                 """
-                def cohens_d(a, b):
-                    return (np.mean(a) - np.mean(b)) / np.std(np.concatenate([a, b]), ddof=1)
+                def n_per_group(d, alpha, power):
+                    z_alpha, z_power = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
+                    return int(round(2 * ((z_alpha + z_power) / d) ** 2))
                 """,
-                "Did you take the standard deviation of both groups together? The gap between "
-                "the groups then inflates the spread; pool the *within*-group variances.",
+                "Did you round to the nearest whole number? When the bound is 525.4, 525 "
+                "observations fall just short of it; round up with `np.ceil`.",
             ),
             WrongAnswer(
                 """
-                def cohens_d(a, b):
-                    return abs(np.mean(a) - np.mean(b)) / np.sqrt(
-                        ((len(a) - 1) * np.var(a, ddof=1) + (len(b) - 1) * np.var(b, ddof=1))
-                        / (len(a) + len(b) - 2)
-                    )
+                def n_per_group(d, alpha, power):
+                    z_alpha, z_power = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
+                    return int(2 * ((z_alpha + z_power) / d) ** 2)
                 """,
-                "Did you take the absolute value? `{name}` keeps the sign: negative when `a` "
-                "is below `b`.",
+                "Did you convert with `int(...)` alone? It cuts off the fraction, so `{name}` "
+                "falls short of the bound; round up with `np.ceil` first.",
+            ),
+            WrongAnswer(
+                """
+                def n_per_group(d, alpha, power):
+                    z_alpha, z_power = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(1 - power)
+                    return int(np.ceil(2 * ((z_alpha + z_power) / d) ** 2))
+                """,
+                "Did you use `stats.norm.ppf(1 - power)`? That is -z_power, the quantile on the "
+                "wrong side; the condition needs `stats.norm.ppf(power)`.",
             ),
         ],
     ),
