@@ -93,7 +93,7 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="capstone-bench-"))
-    settings = Settings(runs_dir=folder, tracking_uri=f"sqlite:///{folder / 'mlflow.db'}")
+    settings = Settings(runs_dir=folder, store_uri="")  # its own SQLite store in the folder
     frame = data.load(settings.data_path)
     window = data.select_months(frame, settings.train_months)
     train_part, holdout = data.time_holdout_split(window, settings.holdout_fraction)

@@ -91,6 +91,13 @@ def shows_image(outputs) -> bool:
     )
 
 
+def pytest_collection_modifyitems(items):
+    """Notebook runs need kernels: `-m "not slow"` leaves them out of a quick inner loop."""
+    for item in items:
+        if isinstance(item, CourseCell):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_collect_file(file_path, parent):
     mode = parent.config.getoption("course_notebooks")
     if file_path.suffix != ".ipynb" or mode == "off" or ".ipynb_checkpoints" in file_path.parts:

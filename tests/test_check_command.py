@@ -10,6 +10,8 @@ from mlcourse import notebook
 from mlcourse.registry import load_exercises
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # real kernels: run by make test, skipped by -m 'not slow'
+
 NOTEBOOK = ROOT / "modules" / "01-math" / "01_vectors_matrices.ipynb"
 EXERCISES = load_exercises("01.01")
 

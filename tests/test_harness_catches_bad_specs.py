@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # real kernels: run by make test, skipped by -m 'not slow'
+
 SPEC = "01_vectors_matrices_exercises.py"
 NOTEBOOK = "01_vectors_matrices.ipynb"
 

@@ -11,6 +11,8 @@ from mlcourse import notebook
 from mlcourse.release import release
 from tests.grading.cohort import EXERCISES, NOTEBOOK, Q1, Q4, SOLUTION
 
+pytestmark = pytest.mark.slow  # real kernels: run by make test, skipped by -m 'not slow'
+
 
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):

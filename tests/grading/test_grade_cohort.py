@@ -10,6 +10,8 @@ import pytest
 from mlcourse.grading.grade import Limits, grade
 from tests.grading.cohort import COHORT, IDS, NOTEBOOK, write_cohort
 
+pytestmark = pytest.mark.slow  # real kernels: run by make test, skipped by -m 'not slow'
+
 LIMITS = Limits(workers=2, cell_timeout=10, timeout=120, memory_mb=1024)
 BUDGET_S = 150
 

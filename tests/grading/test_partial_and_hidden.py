@@ -2,8 +2,12 @@
 
 import csv
 
+import pytest
+
 from mlcourse.grading.grade import Limits, grade
 from tests.grading.cohort import IDS, NOTEBOOK, Q1, Q2, SOLUTION, write_cohort
+
+pytestmark = pytest.mark.slow  # real kernels: run by make test, skipped by -m 'not slow'
 
 HIDDEN = """
 import numpy as np
