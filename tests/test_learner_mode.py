@@ -15,7 +15,7 @@ from mlcourse import notebook
 from mlcourse.outcomes import NOT_ATTEMPTED, NotAttempted
 from mlcourse.registry import load_exercises
 from mlcourse.session import STRICT, ExerciseSet, strict
-from tests.conftest import course_notebooks
+from tests.conftest import ROOT, course_notebooks
 from tests.test_exercise import make_value_exercise
 
 
@@ -110,7 +110,7 @@ def test_make_check_reads_every_outcome_even_from_a_learner_session(tmp_path):
     """`make check` run from a JupyterLab terminal or notebook inherits JPY_SESSION_NAME; its
     kernels must still raise, or every untouched exercise would count as correct."""
     path = tmp_path / "01_vectors_matrices.ipynb"
-    shutil.copy(course_notebooks()[0].parent / path.name, path)
+    shutil.copy(ROOT / "modules" / "01-math" / path.name, path)
     env = {**os.environ, "JPY_SESSION_NAME": str(path), "MLCOURSE_PROGRESS": "0"}
     env.pop(STRICT, None)
     result = subprocess.run(
