@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-NB ?=                     # optional notebook or folder for `make check`, e.g. NB=modules/01-math
+NB ?=                     # optional notebook or folder for check, test and check-strength, e.g. NB=modules/01-math
 TORCH ?=                  # torch build: cpu (default), cuda (PyPI's CUDA build) or e.g. cu126
 INSTALLER ?=              # auto (default: uv, falling back to pip), uv or pip
 WORKERS ?= 2
@@ -47,8 +47,9 @@ format: install  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format mlcourse tests benchmarks
 	$(BIN)/ruff check --fix .
 
-test: install lint  ## the whole suite: lint, toolkit tests, every notebook shipped and solved
-	$(PY) -m pytest -n $(WORKERS) --dist loadfile
+test: install lint  ## the whole suite (NB=notebook: its runs and integrity tests only; FAST=1: -m "not slow")
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile $(if $(FAST),-m "not slow",) \
+	  $(if $(NB),$(NB) tests/test_course_integrity.py -k "$(basename $(notdir $(NB)))",)
 
 strip: install  ## remove notebook outputs before committing (python -m mlcourse strip)
 	$(PY) -m mlcourse strip
