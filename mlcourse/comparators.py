@@ -186,6 +186,7 @@ class Estimator(Comparator):
         if "api" in observed:
             return observed["api"]
         reason = self.returns.diff("predictions", observed["predictions"], expected["predictions"])
+        reason = reason and reason.replace("`predictions` differs", "`predictions` differ", 1)
         return reason and reason.replace("`predictions`", f"the predictions of `{name}`", 1)
 
 
@@ -434,6 +435,12 @@ class Rule:
     passes: Callable[[Any], bool]
 
 
+DOCKERFILE_INSTRUCTIONS = frozenset(
+    ("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL")
+    + ("MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR")
+)
+
+
 def parse_dockerfile(text: str) -> list[list[str]]:
     """[[INSTRUCTION, arguments], ...], continuation lines joined, comments dropped (Docker
     drops comment and empty lines inside a continued instruction too)."""
@@ -443,13 +450,18 @@ def parse_dockerfile(text: str) -> list[list[str]]:
         if not line or line.startswith("#"):
             continue
         if line.endswith("\\"):
-            pending += line[:-1] + " "
+            pending += line[:-1].rstrip() + " "
             continue
         line = (pending + line).strip()
         pending = ""
         keyword, _, arguments = line.partition(" ")
         if not keyword.isalpha():
             raise ValueError(f"{line[:40]!r} does not start with an instruction such as FROM")
+        if keyword.upper() not in DOCKERFILE_INSTRUCTIONS:
+            raise ValueError(
+                f"{keyword.upper()!r} is not a Dockerfile instruction (in {line[:40]!r}): did the "
+                "line before it forget its `\\`?"
+            )
         instructions.append([keyword.upper(), arguments.strip()])
     if pending:
         raise ValueError("the last line ends with `\\` but nothing follows it")
@@ -495,7 +507,11 @@ class Document(Comparator):
 
     def observe(self, name, value):
         try:
-            return {"document": PARSERS[self.kind](_text_of(name, value))}
+            text = _text_of(name, value)
+        except ValueError as err:  # not text, or a path to no file
+            return {"error": str(err)}
+        try:
+            return {"document": PARSERS[self.kind](text)}
         except Exception as err:  # noqa: BLE001 - a file that does not parse: say why
             return {"error": f"`{name}` is not a valid {self.kind} file: {err}"}
 

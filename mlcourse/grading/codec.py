@@ -23,14 +23,24 @@ class Unencodable(TypeError):
     """A value of a type the safe format does not carry."""
 
 
+REPR_CHARS = 500  # of an opaque object's text: more than any message shows of it
+
+
 class Opaque:
-    """Stands in for an object the safe format could not carry; only its type's name travels,
-    so a message about it ("should be a number, got mylib.Thing") reads the same."""
+    """Stands in for an object the safe format could not carry; only its type's name and its
+    short text (``compare.short_repr``) travel, so a message about it ("should be a number, got
+    mylib.Thing <mylib.Thing object>") reads the same."""
+
+    text = ""
+
+    def __repr__(self) -> str:
+        return self.text or f"<{type(self).__module__}.{type(self).__name__} object>"
 
 
-def make_opaque(type_name: str) -> Opaque:
+def make_opaque(type_name: str, text: str = "") -> Opaque:
     module, _, name = str(type_name)[:200].rpartition(".")
-    kind = type(name or "object", (Opaque,), {"__module__": module or "builtins"})
+    namespace = {"__module__": module or "builtins", "text": str(text)[:REPR_CHARS]}
+    kind = type(name or "object", (Opaque,), namespace)
     return kind()
 
 
@@ -42,13 +52,22 @@ def encode(value: Any, depth: int = 0, opaque: bool = False) -> Any:
     try:
         return _encode(value, depth, opaque=True)
     except Unencodable:
-        return {KIND: "opaque", "type": _type_name(value)}
+        return {KIND: "opaque", "type": _type_name(value), "repr": _short_repr(value)}
 
 
 def _type_name(value: Any) -> str:
     from mlcourse.compare import type_name
 
     return type_name(value)
+
+
+def _short_repr(value: Any) -> str:
+    from mlcourse.compare import short_repr
+
+    try:
+        return short_repr(value, REPR_CHARS)
+    except Exception:  # noqa: BLE001 - a repr that fails: the type's name must do
+        return ""
 
 
 def _encode(value: Any, depth: int = 0, opaque: bool = False) -> Any:
@@ -70,6 +89,14 @@ def _encode(value: Any, depth: int = 0, opaque: bool = False) -> Any:
             "columns": [encode(c, depth + 1, opaque) for c in value.columns.tolist()],
             "index": _encode_array(value.index.to_numpy(), depth, opaque),
             "data": [_encode_array(value[c].to_numpy(), depth, opaque) for c in value.columns],
+        }
+    if _is_series(value):
+        return {
+            KIND: "series",
+            "name": value.name,
+            "index": _encode_array(value.index.to_numpy(), depth, opaque),
+            "index_name": value.index.name,
+            "data": _encode_array(value.to_numpy(), depth, opaque),
         }
     if type(value) in (list, tuple):
         items = [encode(item, depth + 1, opaque) for item in value]
@@ -96,6 +123,16 @@ def _is_frame(value: Any) -> bool:
         and type(value) is pandas.DataFrame
         and value.columns.is_unique
         and all(isinstance(c, (str, int)) for c in value.columns)
+    )
+
+
+def _is_series(value: Any) -> bool:
+    """A pandas Series with plain labels (a DataFrame check says "use `.to_frame()`" to it)."""
+    pandas = sys.modules.get("pandas")
+    return (
+        pandas is not None
+        and type(value) is pandas.Series
+        and all(n is None or type(n) in (str, int) for n in (value.name, value.index.name))
     )
 
 
@@ -144,8 +181,16 @@ def decode(data: Any, depth: int = 0) -> Any:
             raise ValueError("a frame needs one array per column")
         index = decode(data["index"], depth + 1)
         return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
+    if kind == "series":
+        import pandas as pd
+
+        names = [data["name"], data["index_name"]]
+        if not all(n is None or type(n) in (str, int) for n in names):
+            raise ValueError("a series name should be a string or an integer")
+        index = pd.Index(decode(data["index"], depth + 1), name=names[1])
+        return pd.Series(decode(data["data"], depth + 1), index=index, name=names[0])
     if kind == "opaque":
-        return make_opaque(data["type"])
+        return make_opaque(data["type"], data.get("repr", ""))
     if kind == "float":
         return float(data["repr"])
     if kind == "complex":

@@ -1,0 +1,811 @@
+"""Every comparator kind through an exercise's check: the outcomes, the messages, the recorded
+wrong answers; and the same words from the grader (through the safe format) as from the notebook.
+"""
+
+import re
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.datasets import make_classification
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.validation import check_is_fitted
+
+from mlcourse.comparators import parse_dockerfile
+from mlcourse.exercise import (
+    Close,
+    Document,
+    Estimator,
+    Exact,
+    Exercise,
+    Frame,
+    Function,
+    Model,
+    Plot,
+    Rule,
+    SqlQuery,
+    TestSuite,
+    Unfinished,
+    WrongAnswer,
+)
+from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, Incorrect, NotAttempted
+from mlcourse.probes import grader_verdict
+from tests.test_compare import XY, MeanRegressor, NoSelfRegressor, draw
+
+matplotlib.use("Agg")
+
+
+def make_exercise(checks, solution, wrong_answers=(), number=1):
+    return Exercise(
+        id=f"99.01.{number}",
+        title="an exercise of one kind",
+        checks=checks,
+        hints=["a hint"],
+        solution=solution,
+        wrong_answers=list(wrong_answers),
+    )
+
+
+def outcome_of(exercise, namespace):
+    """(status, message) as the learner's ``check()`` reports it."""
+    try:
+        exercise.check(namespace)
+    except (NotAttempted, Incorrect) as outcome:
+        return outcome.status, outcome.message
+    return CORRECT, ""
+
+
+# --- Model: an estimator or pipeline judged by its behaviour ------------------------------------
+
+X, Y = make_classification(
+    n_samples=300, n_features=4, n_informative=2, n_redundant=0, random_state=0
+)
+SPLITS = (X[:150], Y[:150], X[150:], Y[150:])  # X_train, y_train, X_test, y_test
+MINORITY = int(np.bincount(Y[:150]).argmin())  # always predicting it scores below 0.5
+
+
+class EagerClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts before it is fitted."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X), dtype=int)
+
+
+class NoSelfClassifier(ClassifierMixin, BaseEstimator):
+    """Forgets ``return self`` in ``fit``."""
+
+    def fit(self, X, y):
+        self.inner_ = LogisticRegression().fit(X, y)
+
+    def predict(self, X):
+        check_is_fitted(self)
+        return self.inner_.predict(X)
+
+
+class BatchScaler(TransformerMixin, BaseEstimator):
+    """Standardises each batch with its own mean and spread: the leak the check must find."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return (X - X.mean(axis=0)) / X.std(axis=0)
+
+
+class StubClassifier(ClassifierMixin, BaseEstimator):
+    """The stub as a notebook ships it: every method still to write."""
+
+    def fit(self, X, y):
+        raise NotImplementedError("learn from X and y")
+
+    def predict(self, X):
+        raise NotImplementedError("predict each row")
+
+
+class FitStubClassifier(StubClassifier):
+    def predict(self, X):
+        check_is_fitted(self)
+        return np.zeros(len(X), dtype=int)
+
+
+class FailingClassifier(FitStubClassifier):
+    def fit(self, X, y):
+        raise ValueError("no idea how")
+
+
+MODEL_NAMESPACE = {
+    "make_pipeline": make_pipeline,
+    "StandardScaler": StandardScaler,
+    "LogisticRegression": LogisticRegression,
+    "DummyClassifier": DummyClassifier,
+}
+BASELINE_MESSAGE = "Did you submit a baseline that ignores the features? Fit a real model."
+
+
+def model_exercise(**model_options):
+    return make_exercise(
+        {"model": Model(SPLITS, **{"at_least": 0.8, **model_options})},
+        solution="model = make_pipeline(StandardScaler(), LogisticRegression())",
+        wrong_answers=[WrongAnswer("model = DummyClassifier()", BASELINE_MESSAGE)],
+    )
+
+
+MODEL_EXERCISE = model_exercise()
+
+
+def test_model_a_good_pipeline_passes():
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=10.0))
+    assert outcome_of(MODEL_EXERCISE, {**MODEL_NAMESPACE, "model": model}) == (CORRECT, "")
+
+
+def test_model_below_the_threshold_fails_with_its_scores():
+    status, message = outcome_of(
+        MODEL_EXERCISE,
+        {**MODEL_NAMESPACE, "model": DummyClassifier(strategy="constant", constant=MINORITY)},
+    )
+    assert status == INCORRECT
+    assert "`model` scored 0." in message and "(accuracy) on the held-out rows" in message
+    assert "below the required 0.8 (scores over seeds [0, 1, 2]:" in message
+    assert BASELINE_MESSAGE not in message  # its scores are not the recorded baseline's
+
+
+def test_model_that_behaves_like_a_recorded_wrong_answer_gets_its_message():
+    # different code, same behaviour: the message follows what the model does
+    namespace = {**MODEL_NAMESPACE, "model": DummyClassifier(strategy="most_frequent")}
+    verdict = MODEL_EXERCISE.verdict(namespace)
+    assert verdict.status == INCORRECT and verdict.wrong_answer == 0
+    assert verdict.reason.startswith("`model` scored ")
+    assert verdict.reason.endswith(BASELINE_MESSAGE)
+
+
+def test_model_whose_score_needs_a_lucky_seed_fails():
+    stump = DecisionTreeClassifier(max_depth=1, max_features=1)  # one random feature per seed
+    namespace = {**MODEL_NAMESPACE, "model": stump}
+    seeds = range(6)
+    lucky = [s for s in seeds if outcome_of(model_exercise(seeds=(s,)), namespace)[0] == CORRECT]
+    assert 0 < len(lucky) < len(seeds), f"lucky seeds {lucky}: the stump no longer needs luck"
+    status, message = outcome_of(model_exercise(seeds=tuple(seeds)), namespace)
+    assert status == INCORRECT and "below the required 0.8" in message, message
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        make_pipeline(BatchScaler(), LogisticRegression()),
+        make_pipeline(
+            FunctionTransformer(lambda X: (X - X.mean(axis=0)) / X.std(axis=0)),
+            LogisticRegression(),
+        ),
+    ],
+    ids=["transformer class", "function transformer"],
+)
+def test_model_that_normalises_with_the_batch_fails_the_consistency_check(model):
+    status, message = outcome_of(MODEL_EXERCISE, {**MODEL_NAMESPACE, "model": model})
+    assert status == INCORRECT, "its accuracy alone passes: only the batch check can catch it"
+    assert "predicts a held-out row differently depending on the other rows" in message
+    assert "Learn them in `fit` and reuse them." in message
+
+
+@pytest.mark.parametrize(
+    "model, fragment",
+    [
+        (EagerClassifier(), "`model.predict` works before `fit`; it should raise NotFittedError."),
+        (NoSelfClassifier(), "`model.fit` returned None; it should `return self`."),
+        (FailingClassifier(), "fitting `model` and scoring it raised ValueError: no idea how"),
+        (object(), "`model` cannot be created with default arguments or cloned"),
+    ],
+)
+def test_model_breaking_the_estimator_api_fails_with_the_rule(model, fragment):
+    status, message = outcome_of(MODEL_EXERCISE, {**MODEL_NAMESPACE, "model": model})
+    assert status == INCORRECT and fragment in message, message
+
+
+@pytest.mark.parametrize("stub", [StubClassifier(), FitStubClassifier()])
+def test_model_still_raising_not_implemented_is_not_attempted(stub):
+    status, message = outcome_of(MODEL_EXERCISE, {**MODEL_NAMESPACE, "model": stub})
+    assert (status, message) == (
+        NOT_ATTEMPTED,
+        "`model` still raises NotImplementedError: write its body.",
+    )
+
+
+def test_model_data_function_is_called_once():
+    calls = []
+
+    def data():
+        calls.append(1)
+        return SPLITS
+
+    model = Model(data, at_least=0.8)
+    model.observe("model", LogisticRegression())
+    model.observe("model", LogisticRegression(C=0.1))
+    assert len(calls) == 1
+
+
+# --- TestSuite: a test the learner writes must pass on the right code, fail on planted bugs -------
+
+
+def median(values):
+    if not values:
+        raise ValueError("the median of no values is undefined")
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def median_unsorted(values):
+    if not values:
+        raise ValueError("empty")
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def median_upper(values):
+    if not values:
+        raise ValueError("empty")
+    return sorted(values)[len(values) // 2]
+
+
+def median_of_nothing_is_zero(values):
+    return median(values) if values else 0.0
+
+
+BUGS = {
+    "the values are not sorted first": median_unsorted,
+    "an even count takes the upper middle value": median_upper,
+    "no values give 0 instead of raising ValueError": median_of_nothing_is_zero,
+}
+GOOD_TEST = """\
+def test_median(median):
+    assert median([3, 1, 2]) == 2
+    assert median([4, 1, 3, 2]) == 2.5
+    with pytest.raises(ValueError):
+        median([])
+"""
+ODD_ONLY_MESSAGE = "Did you test only lists of odd length? An even count averages two values."
+TEST_EXERCISE = make_exercise(
+    {"test_median": TestSuite(correct=median, bugs=BUGS)},
+    solution=GOOD_TEST,
+    wrong_answers=[
+        WrongAnswer(
+            "def test_median(median):\n    assert median([5, 1, 3]) == 3\n", ODD_ONLY_MESSAGE
+        )
+    ],
+)
+
+
+def learner_test(source: str):
+    scope = {"pytest": pytest}
+    exec(source, scope)  # noqa: S102 - test code written here
+    return scope["test_median"]
+
+
+def test_suite_a_good_test_passes():
+    # its last assertion fails through pytest.raises, which raises pytest's own Failed
+    assert outcome_of(
+        TEST_EXERCISE, {"pytest": pytest, "test_median": learner_test(GOOD_TEST)}
+    ) == (
+        CORRECT,
+        "",
+    )
+
+
+def test_suite_a_vacuous_test_fails_naming_a_planted_bug():
+    def test_median(median):
+        pass
+
+    status, message = outcome_of(TEST_EXERCISE, {"pytest": pytest, "test_median": test_median})
+    assert status == INCORRECT
+    assert message == (
+        "`test_median` passes on 3 of 3 implementations with a planted bug, e.g. one where the "
+        "values are not sorted first. Add a case that this bug gets wrong."
+    )
+
+
+def test_suite_that_misses_a_bug_like_a_recorded_wrong_answer_gets_its_message():
+    def test_median(median):  # different values, the same blind spot as the recorded answer
+        assert median([9, 7, 8]) == 8
+
+    verdict = TEST_EXERCISE.verdict({"pytest": pytest, "test_median": test_median})
+    assert verdict.status == INCORRECT and verdict.wrong_answer == 0
+    assert "passes on 2 of 3 implementations" in verdict.reason
+    assert "one where an even count takes the upper middle value" in verdict.reason
+    assert verdict.reason.endswith(ODD_ONLY_MESSAGE)
+
+
+def test_suite_failing_on_the_correct_implementation_fails_with_that_message():
+    test_median = learner_test("def test_median(median):\n    assert median([1, 2]) == 1\n")
+
+    status, message = outcome_of(TEST_EXERCISE, {"pytest": pytest, "test_median": test_median})
+    assert status == INCORRECT
+    assert message.startswith(
+        "`test_median` fails on a correct implementation (AssertionError): a test must pass"
+    ), message
+
+
+def test_suite_stub_is_not_attempted_and_a_non_callable_is_explained():
+    def test_median(median):
+        raise NotImplementedError("write the test")
+
+    assert (
+        outcome_of(TEST_EXERCISE, {"pytest": pytest, "test_median": test_median})[0]
+        == NOT_ATTEMPTED
+    )
+    assert outcome_of(TEST_EXERCISE, {"pytest": pytest, "test_median": 3}) == (
+        INCORRECT,
+        "`test_median` should be a test function, got int.",
+    )
+
+
+# --- SqlQuery: run on a fresh in-memory database --------------------------------------------------
+
+TRIPS = """
+CREATE TABLE trips (id INTEGER, city TEXT, km REAL);
+INSERT INTO trips VALUES (1, 'Oslo', 3.5), (2, 'Bergen', 12.0), (3, 'Oslo', 7.25),
+                         (4, 'Oslo', 1.0), (5, 'Bergen', 4.0);
+"""
+LONG_OSLO = "SELECT id, km FROM trips WHERE city = 'Oslo' AND km > 2"
+ALL_OSLO_MESSAGE = "Did you forget the distance condition? Join both with AND."
+
+
+def sql_exercise(ordered=False, setup=TRIPS, solution=LONG_OSLO):
+    return make_exercise(
+        {"query": SqlQuery(setup, ordered=ordered)},
+        solution=f'query = "{solution}"',
+        wrong_answers=[
+            WrongAnswer(
+                "query = \"SELECT id, km FROM trips WHERE city = 'Oslo'\"", ALL_OSLO_MESSAGE
+            )
+        ],
+    )
+
+
+SQL_EXERCISE = sql_exercise()
+
+
+@pytest.mark.parametrize(
+    "query, status, fragment",
+    [
+        (LONG_OSLO, CORRECT, ""),
+        (
+            "select km, id from trips where km > 2 and city = 'Oslo'",
+            INCORRECT,
+            "right columns in the wrong order",
+        ),
+        (
+            "SELECT id, km FROM trips WHERE city = 'Oslo' AND km > 0.5",
+            INCORRECT,
+            "the result of `query` should have 2 rows, got 3.",
+        ),
+        (
+            "SELECT id, km FROM trips WHERE city = 'Bergen'",
+            INCORRECT,
+            "the result of `query['id']` differs in 2 of 2 elements",
+        ),
+        ("SELECT id, km FROM trips WHERE km > 1 AND city = 'Oslo'", CORRECT, ""),  # same rows
+        ("SELEC id FROM trips", INCORRECT, "running `query` failed: DatabaseError"),
+        ("SELECT id, km FROM trips WHERE town = 'Oslo'", INCORRECT, "no such column: town"),
+        (42, INCORRECT, "`query` should be a string (the file's text), got int."),
+    ],
+)
+def test_sql_query_outcomes(query, status, fragment):
+    got_status, message = outcome_of(SQL_EXERCISE, {"query": query})
+    assert got_status == status and fragment in message, message
+
+
+def test_sql_query_matching_a_recorded_wrong_answer_gets_its_message():
+    status, message = outcome_of(
+        SQL_EXERCISE, {"query": "select id, km from trips where city='Oslo' order by km"}
+    )
+    assert status == INCORRECT and message.endswith(ALL_OSLO_MESSAGE), message
+    assert message.startswith("the result of `query` should have 2 rows, got 3.")
+
+
+def test_sql_order_by_counts_only_when_ordered():
+    descending = LONG_OSLO + " ORDER BY km DESC"
+    assert outcome_of(SQL_EXERCISE, {"query": descending})[0] == CORRECT
+    ordered = sql_exercise(ordered=True, solution=LONG_OSLO + " ORDER BY km")
+    assert outcome_of(ordered, {"query": LONG_OSLO + " ORDER BY km"})[0] == CORRECT
+    status, message = outcome_of(ordered, {"query": descending})
+    assert status == INCORRECT and "the result of `query['id']` differs" in message, message
+
+
+def test_sql_setup_may_be_a_function_of_the_connection():
+    exercise = sql_exercise(setup=lambda connection: connection.executescript(TRIPS))
+    assert outcome_of(exercise, {"query": LONG_OSLO})[0] == CORRECT
+    assert outcome_of(exercise, {"query": "SELECT id, km FROM trips"})[0] == INCORRECT
+
+
+# --- Document: a file the learner writes, parsed and held to rules --------------------------------
+
+DOCKERFILE = """\
+# syntax=docker/dockerfile:1
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir \\
+    # pinned in the lock file
+    -r requirements.txt
+copy . .
+USER app
+CMD ["python", "-m", "app"]
+"""
+
+
+def test_parse_dockerfile_joins_continuations_and_drops_comments():
+    assert parse_dockerfile(DOCKERFILE) == [
+        ["FROM", "python:3.11-slim"],
+        ["WORKDIR", "/app"],
+        ["COPY", "requirements.txt ."],
+        ["RUN", "pip install --no-cache-dir -r requirements.txt"],
+        ["COPY", ". ."],
+        ["USER", "app"],
+        ["CMD", '["python", "-m", "app"]'],
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("RUN echo hi\nFROM python:3.11\n", "must start with FROM"),
+        ("FROM python:3.11\nRUN pip install \\\n", "the last line ends with `\\`"),
+        ("FROM python:3.11\napt-get install -y curl\n", "does not start with an instruction"),
+        (
+            "FROM python:3.11\npip install -r requirements.txt\n",
+            "'PIP' is not a Dockerfile instruction",
+        ),
+        ("", "must start with FROM"),
+    ],
+)
+def test_parse_dockerfile_rejects_what_docker_would(text, fragment):
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        parse_dockerfile(text)
+
+
+DOCKER_RULES = [
+    Rule(
+        "`{name}` should start FROM a pinned image such as `python:3.11-slim`, not `latest` or no tag.",
+        lambda d: d[0][0] == "FROM" and ":" in d[0][1] and not d[0][1].endswith(":latest"),
+    ),
+    Rule(
+        "`{name}` runs as root: add a `USER` instruction.", lambda d: any(i == "USER" for i, _ in d)
+    ),
+    Rule("`{name}` should end with the CMD that starts the app.", lambda d: d[-1][0] == "CMD"),
+]
+UNPINNED_MESSAGE = "Did you leave the base image unpinned? `latest` changes under you."
+DOCKER_EXERCISE = make_exercise(
+    {"dockerfile": Document("dockerfile", DOCKER_RULES)},
+    solution="dockerfile = GOOD",
+    wrong_answers=[
+        WrongAnswer("dockerfile = GOOD.replace('3.11-slim', 'latest')", UNPINNED_MESSAGE)
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    "text, status, message",
+    [
+        (DOCKERFILE, CORRECT, ""),
+        (
+            DOCKERFILE.replace("USER app\n", ""),
+            INCORRECT,
+            "`dockerfile` runs as root: add a `USER` instruction.",
+        ),
+        (
+            DOCKERFILE.replace("python:3.11-slim", "python"),  # no tag: the recorded mistake
+            INCORRECT,
+            "`dockerfile` should start FROM a pinned image such as `python:3.11-slim`, not "
+            f"`latest` or no tag. {UNPINNED_MESSAGE}",
+        ),
+        (
+            DOCKERFILE + "EXPOSE 8000\n",
+            INCORRECT,
+            "`dockerfile` should end with the CMD that starts the app.",
+        ),
+        (
+            "WORKDIR /app\n",
+            INCORRECT,
+            "`dockerfile` is not a valid dockerfile file: a Dockerfile must start with FROM "
+            "(or ARG before FROM)",
+        ),
+        (
+            b"FROM python",
+            INCORRECT,
+            "`dockerfile` should be a string (the file's text), got bytes.",
+        ),
+    ],
+)
+def test_document_dockerfile_rules(text, status, message):
+    assert outcome_of(DOCKER_EXERCISE, {"GOOD": DOCKERFILE, "dockerfile": text}) == (
+        status,
+        message,
+    )
+
+
+def test_document_reads_a_path_to_the_file(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text(DOCKERFILE)
+    assert outcome_of(DOCKER_EXERCISE, {"GOOD": DOCKERFILE, "dockerfile": path}) == (CORRECT, "")
+    missing = tmp_path / "nowhere" / "Dockerfile"
+    status, message = outcome_of(DOCKER_EXERCISE, {"GOOD": DOCKERFILE, "dockerfile": missing})
+    assert status == INCORRECT and "but no such file exists" in message, message
+
+
+MANIFEST = """\
+apiVersion: apps/v1
+kind: Deployment
+spec:
+  replicas: 2
+"""
+YAML_EXERCISE = make_exercise(
+    {
+        "manifest": Document(
+            "yaml",
+            [
+                Rule("`{name}` should be a Deployment.", lambda d: d["kind"] == "Deployment"),
+                Rule(
+                    "`{name}` should ask for at least 2 replicas.",
+                    lambda d: d["spec"]["replicas"] >= 2,
+                ),
+            ],
+        )
+    },
+    solution="manifest = GOOD",
+)
+
+
+@pytest.mark.parametrize(
+    "text, status, fragment",
+    [
+        (MANIFEST, CORRECT, ""),
+        (MANIFEST.replace("2", "1"), INCORRECT, "`manifest` should ask for at least 2 replicas."),
+        (
+            "kind: Deployment\n",
+            INCORRECT,
+            "at least 2 replicas",
+        ),  # a rule that cannot read it fails
+        ("kind: [Deployment\n", INCORRECT, "`manifest` is not a valid yaml file: "),
+    ],
+)
+def test_document_yaml_rules(text, status, fragment):
+    got_status, message = outcome_of(YAML_EXERCISE, {"GOOD": MANIFEST, "manifest": text})
+    assert got_status == status and fragment in message, message
+
+
+def test_document_json_and_an_unknown_kind():
+    document = Document("json", [Rule("`{name}` should list two items.", lambda d: len(d) == 2)])
+    assert document.diff("j", document.observe("j", "[1, 2]"), None) is None
+    assert "is not a valid json file" in document.diff("j", document.observe("j", "[1,"), None)
+    with pytest.raises(ValueError, match="Document kind should be one of .*got 'toml'"):
+        Document("toml", [])
+
+
+# --- Estimator and Plot, through observe and diff ----------------------------------------------
+
+
+def test_estimator_observe_and_diff():
+    estimator = Estimator(*XY)
+    expected = estimator.observe("Model", MeanRegressor)
+    assert estimator.diff("Model", estimator.observe("Model", MeanRegressor()), expected) is None
+    shifted = estimator.diff(
+        "Model", estimator.observe("Model", MeanRegressor(shift=1.0)), expected
+    )
+    assert shifted.startswith("the predictions of `Model` differ in 3 of 3 elements,"), shifted
+    assert "should `return self`" in estimator.diff(
+        "Model", estimator.observe("Model", NoSelfRegressor), expected
+    )
+    with pytest.raises(Unfinished):
+        estimator.observe("Model", StubClassifier)
+
+
+def test_plot_observe_and_diff():
+    plot = Plot()
+    expected = plot.observe("ax", draw([0, 1], [0, 1]))
+    assert plot.diff("ax", plot.observe("ax", draw([0, 1], [0, 1])), expected) is None
+    assert "`ax line 0 data` differs" in plot.diff(
+        "ax", plot.observe("ax", draw([0, 1], [1, 1])), expected
+    )
+    figure = draw([0, 1], [0, 1]).figure
+    assert plot.diff("ax", plot.observe("ax", figure), expected) == (
+        "`ax` should be a matplotlib Axes, got matplotlib.figure.Figure. "
+        "Use `fig.axes[0]` or `fig, ax = plt.subplots()` and keep `ax`."
+    )
+
+
+# --- the same words from the grader as from the notebook, for every kind --------------------------
+
+
+class Widget:
+    """A value the safe format cannot carry: it travels to the grader as its type only."""
+
+
+def stub_double(v):
+    raise NotImplementedError("double v")
+
+
+def make_widget(v):
+    return Widget()
+
+
+def draw_axes(ys, labelled=True):
+    return draw([0, 1, 2], ys, title="t" if labelled else "")
+
+
+# kind -> (exercise, lesson namespace, {answer label: (value, expected status)})
+PARITY = {
+    "Close": (
+        make_exercise(
+            {"m": Close()},
+            "m = x.mean()",
+            [WrongAnswer("m = x.sum()", "Did you forget to divide by len(x)?")],
+        ),
+        {"x": np.array([1.0, 2.0, 6.0])},
+        {
+            "correct": (3.0, CORRECT),
+            "incorrect": (3.5, INCORRECT),
+            "recorded": (9.0, INCORRECT),
+            "not attempted": (..., NOT_ATTEMPTED),
+            "opaque": (Widget(), INCORRECT),
+            "series": (pd.Series([3.0], name="m"), INCORRECT),
+        },
+    ),
+    "Exact": (
+        make_exercise({"k": Exact()}, "k = (2, 'b')"),
+        {},
+        {
+            "correct": ((2, "b"), CORRECT),
+            "incorrect": ((2, "c"), INCORRECT),
+            "not attempted": (..., NOT_ATTEMPTED),
+            "opaque": (Widget(), INCORRECT),
+            "set": ({2, "b"}, INCORRECT),
+        },
+    ),
+    "Frame": (
+        make_exercise({"df": Frame()}, "df = sales.groupby('city', as_index=False)['units'].sum()"),
+        {"sales": pd.DataFrame({"city": ["Oslo", "Bergen", "Oslo"], "units": [3, 5, 4]})},
+        {
+            "correct": (pd.DataFrame({"city": ["Bergen", "Oslo"], "units": [5, 7]}), CORRECT),
+            "incorrect": (pd.DataFrame({"city": ["Bergen", "Oslo"], "units": [5, 8]}), INCORRECT),
+            "not attempted": (..., NOT_ATTEMPTED),
+            "series": (pd.Series([5, 7], index=["Bergen", "Oslo"], name="units"), INCORRECT),
+        },
+    ),
+    "Function": (
+        make_exercise(
+            {"double": Function(cases=[{"v": np.array([1.0, 2.0])}])},
+            "def double(v):\n    return 2 * v\n",
+            [WrongAnswer("def double(v):\n    return v + 2\n", "Did you add 2?")],
+        ),
+        {},
+        {
+            "correct": (lambda v: v * 2, CORRECT),
+            "recorded": (lambda v: v + 2, INCORRECT),
+            "raises": (lambda v: v.nope, INCORRECT),
+            "not attempted": (stub_double, NOT_ATTEMPTED),
+            "opaque": (make_widget, INCORRECT),
+            "returns a function": (lambda v: np.sin, INCORRECT),
+        },
+    ),
+    "Estimator": (
+        make_exercise({"Model": Estimator(*XY)}, "Model = MeanRegressor"),
+        {"MeanRegressor": MeanRegressor},
+        {
+            "correct": (MeanRegressor, CORRECT),
+            "incorrect": (MeanRegressor(shift=1.0), INCORRECT),
+            "api": (NoSelfRegressor, INCORRECT),
+            "not attempted": (StubClassifier, NOT_ATTEMPTED),
+        },
+    ),
+    "Model": (
+        MODEL_EXERCISE,
+        MODEL_NAMESPACE,
+        {
+            "correct": (make_pipeline(StandardScaler(), LogisticRegression()), CORRECT),
+            "incorrect": (DummyClassifier(strategy="constant", constant=MINORITY), INCORRECT),
+            "recorded": (DummyClassifier(strategy="most_frequent"), INCORRECT),
+            "batch": (make_pipeline(BatchScaler(), LogisticRegression()), INCORRECT),
+            "api": (EagerClassifier(), INCORRECT),
+            "not attempted": (StubClassifier(), NOT_ATTEMPTED),
+            "opaque": (Widget(), INCORRECT),
+        },
+    ),
+    "TestSuite": (
+        TEST_EXERCISE,
+        {"pytest": pytest},
+        {
+            "correct": (learner_test(GOOD_TEST), CORRECT),
+            "incorrect": (lambda median: None, INCORRECT),
+            "recorded": (
+                learner_test("def test_median(median):\n    assert median([3, 1, 2]) == 2\n"),
+                INCORRECT,
+            ),
+            "fails on correct": (
+                learner_test("def test_median(median):\n    assert median([]) == 0\n"),
+                INCORRECT,
+            ),
+            "not attempted": (..., NOT_ATTEMPTED),
+            "opaque": (Widget(), INCORRECT),
+        },
+    ),
+    "SqlQuery": (
+        SQL_EXERCISE,
+        {},
+        {
+            "correct": (LONG_OSLO + " ORDER BY km DESC", CORRECT),
+            "incorrect": ("SELECT id, km FROM trips WHERE city = 'Bergen'", INCORRECT),
+            "recorded": ("SELECT id, km FROM trips WHERE city = 'Oslo'", INCORRECT),
+            "syntax": ("SELEC id", INCORRECT),
+            "strings": (
+                "SELECT city AS id, km FROM trips WHERE city = 'Oslo' AND km > 2",
+                INCORRECT,
+            ),
+            "not attempted": (..., NOT_ATTEMPTED),
+            "opaque": (Widget(), INCORRECT),
+        },
+    ),
+    "Document": (
+        DOCKER_EXERCISE,
+        {"GOOD": DOCKERFILE},
+        {
+            "correct": (DOCKERFILE, CORRECT),
+            "incorrect": (DOCKERFILE.replace("USER app\n", ""), INCORRECT),
+            "recorded": (DOCKERFILE.replace("3.11-slim", "latest"), INCORRECT),
+            "invalid": ("WORKDIR /app\n", INCORRECT),
+            "not attempted": (..., NOT_ATTEMPTED),
+            "opaque": (Widget(), INCORRECT),
+        },
+    ),
+    "Plot": (
+        make_exercise({"ax": Plot()}, "ax = draw_axes([0, 1, 4])"),
+        {"draw_axes": draw_axes},
+        {
+            "correct": (draw_axes([0, 1, 4]), CORRECT),
+            "incorrect": (draw_axes([0, 1, 2]), INCORRECT),
+            "unlabelled": (draw_axes([0, 1, 4], labelled=False), INCORRECT),
+            "figure": (draw_axes([0, 1, 4]).figure, INCORRECT),
+            "not attempted": (..., NOT_ATTEMPTED),
+        },
+    ),
+}
+
+PARITY_CASES = [
+    pytest.param(kind, label, id=f"{kind}-{label}")
+    for kind, (_, _, answers) in PARITY.items()
+    for label in answers
+]
+
+
+def test_every_comparator_kind_has_parity_cases():
+    from mlcourse.comparators import KINDS
+
+    assert sorted(PARITY) == sorted(kind.__name__ for kind in KINDS)
+    for kind, (_, _, answers) in PARITY.items():
+        statuses = {status for _, status in answers.values()}
+        assert statuses == {CORRECT, INCORRECT, NOT_ATTEMPTED}, kind
+
+
+@pytest.mark.parametrize("kind, label", PARITY_CASES)
+def test_the_grader_gives_the_notebooks_words(kind, label):
+    exercise, lesson, answers = PARITY[kind]
+    value, status = answers[label]
+    namespace = {**lesson, exercise.names[0]: value}
+    notebook = exercise.verdict(namespace)
+    assert notebook.status == status, notebook.reason
+    graded = grader_verdict(exercise, namespace)
+    assert (graded.status, graded.reason, graded.wrong_answer) == (
+        notebook.status,
+        notebook.reason,
+        notebook.wrong_answer,
+    )
+    if label == "recorded":
+        assert notebook.wrong_answer == 0, notebook.reason
