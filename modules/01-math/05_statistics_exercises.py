@@ -24,6 +24,9 @@ _BOOT_CASES = [
     ),
     dict(x=_rng.normal(0, 3, 25), statistic=np.std, level=0.8, num_resamples=10_000, seed=4),
     dict(x=_rng.normal(0, 5, 25), statistic=np.mean, level=0.5, num_resamples=10_000, seed=5),
+    # Standard error 1.5 and many resamples: an upper percentile even 2 points off (95.5 for
+    # 97.5) moves the interval's end by about 0.4, while the Monte Carlo noise stays below 0.1.
+    dict(x=_rng.normal(0, 9, 36), statistic=np.mean, level=0.95, num_resamples=50_000, seed=7),
     # Few resamples of many values: the statistic applied along the wrong axis then gives an
     # interval about 0.27 wide on each side, which tells it apart from no resampling at all.
     dict(x=_rng.normal(0, 8, 3600), statistic=np.mean, level=0.5, num_resamples=400, seed=6),
@@ -56,6 +59,7 @@ _HOLM_CASES = [
     dict(p_values=np.array([0.2, 0.5, 0.07]), alpha=0.1),
     dict(p_values=np.array([0.001]), alpha=0.05),
     dict(p_values=np.array([0.012, 0.012, 0.04, 0.001]), alpha=0.05),
+    dict(p_values=np.array([0.05, 0.025]), alpha=0.05),  # p equal to its threshold: rejected
 ]
 
 
@@ -171,6 +175,11 @@ EXERCISES = [
                 "of the two centred columns.",
             ),
         ],
+        equivalent_mutants={
+            "line 4: arguments 1 and 2 of `np.corrcoef` swapped": (
+                "A correlation is symmetric in its two variables."
+            ),
+        },
     ),
     Exercise(
         id="01.05.2",
@@ -263,6 +272,16 @@ EXERCISES = [
                 "(`np.quantile` takes fractions from 0 to 1).",
             ),
         ],
+        equivalent_mutants={
+            "line 6: `50` -> `51`": (
+                "The lower percentile moves from 2.5 to 2.55 (95 % case): far inside the "
+                "Monte Carlo tolerance, which must admit resamples drawn in another order."
+            ),
+            "line 6: `50` -> `49`": (
+                "The lower percentile moves from 2.5 to 2.45 (95 % case): far inside the "
+                "Monte Carlo tolerance, which must admit resamples drawn in another order."
+            ),
+        },
     ),
     Exercise(
         id="01.05.3",
@@ -345,7 +364,7 @@ EXERCISES = [
         ],
         solution="""
             def n_per_group(d, alpha, power):
-                \"\"\"Smallest n per group with approximate two-sided power >= power at level alpha.\"\"\"
+                \"\"\"Smallest n per group for approximate (two-sided) power >= power.\"\"\"
                 z_alpha = stats.norm.ppf(1 - alpha / 2)
                 z_power = stats.norm.ppf(power)
                 return int(np.ceil(2 * ((z_alpha + z_power) / d) ** 2))
@@ -397,6 +416,11 @@ EXERCISES = [
                 "wrong side; the condition needs `stats.norm.ppf(power)`.",
             ),
         ],
+        equivalent_mutants={
+            "line 5: call of `int` dropped": (
+                "`np.ceil` returns the same whole number as a float (63.0 for 63)."
+            ),
+        },
     ),
     Exercise(
         id="01.05.5",
@@ -458,6 +482,11 @@ EXERCISES = [
                 "indices from `np.argsort`.",
             ),
         ],
+        equivalent_mutants={
+            "line 4: keyword `dtype=bool` dropped from `np.zeros`": (
+                "A float array of 0s and 1s compares element by element equal to the booleans."
+            ),
+        },
     ),
     Exercise(
         id="01.05.6",
@@ -523,6 +552,9 @@ EXERCISES = [
                 "but this exercise asks for the uncorrected (b - c)² / (b + c).",
             ),
         ],
+        equivalent_mutants={
+            "line 6: `b - c` -> `c - b`": ("The difference is squared."),
+        },
     ),
     Exercise(
         id="01.05.7",
@@ -589,5 +621,16 @@ EXERCISES = [
                 "ties included: compare integer sums with `>=`.",
             ),
         ],
+        equivalent_mutants={
+            "line 4: operands of `-` swapped": (
+                "Swapping A and B negates every difference; the test compares absolute values."
+            ),
+            "line 4: keyword `dtype=int` dropped from `np.asarray`": (
+                "Booleans minus integers are integers: one conversion is enough."
+            ),
+            "line 4: keyword `dtype=int` dropped from `np.asarray` (#2)": (
+                "Booleans minus integers are integers: one conversion is enough."
+            ),
+        },
     ),
 ]
