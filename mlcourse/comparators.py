@@ -221,6 +221,23 @@ def _with_seed(estimator: Any, seed: int) -> Any:
     return estimator.set_params(**seeded) if seeded else estimator
 
 
+def _train_test(data: Any) -> tuple:
+    """``(X_train, y_train, X_test, y_test)``, or a clear error for the spec's author."""
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise ValueError(
+            "Model(data=...) should be (X_train, y_train, X_test, y_test) or a function "
+            f"returning it, got {compare.type_name(data)} of length {len(data) if hasattr(data, '__len__') else '?'}."
+        )
+    X_train, y_train, X_test, y_test = data
+    if len(X_train) != len(y_train) or len(X_test) != len(y_test):
+        raise ValueError(
+            "Model(data=...) should be (X_train, y_train, X_test, y_test), got lengths "
+            f"{[len(part) for part in data]}. Note that train_test_split returns "
+            "X_train, X_test, y_train, y_test: reorder its result."
+        )
+    return tuple(data)
+
+
 @dataclass(frozen=True)
 class Model(Comparator):
     """A model the learner builds (an unfitted estimator or pipeline), judged by behaviour.
@@ -250,7 +267,8 @@ class Model(Comparator):
 
     def splits(self) -> tuple:
         if "data" not in self._data_cache:
-            self._data_cache["data"] = self.data() if callable(self.data) else self.data
+            data = self.data() if callable(self.data) else self.data
+            self._data_cache["data"] = _train_test(data)
         return self._data_cache["data"]
 
     def observe(self, name, value):
@@ -414,7 +432,11 @@ class SqlQuery(Comparator):
         finally:
             connection.close()
         if not self.ordered and len(table.columns) and table.columns.is_unique:
-            table = table.sort_values(list(table.columns), kind="stable").reset_index(drop=True)
+            try:
+                table = table.sort_values(list(table.columns), kind="stable")
+            except TypeError:  # a column mixes types (ints and text): order rows by their text
+                table = table.iloc[table.astype(str).apply(tuple, axis=1).argsort(kind="stable")]
+            table = table.reset_index(drop=True)
         return {"table": table}
 
     def diff(self, name, observed, expected):
