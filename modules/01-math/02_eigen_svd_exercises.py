@@ -29,12 +29,18 @@ _EIGENPAIR_CASES = [
     dict(A=np.array([[1.0, 2.0], [2.0, -2.0]]), v=np.array([1.0, -2.0])),
     dict(A=np.array([[3.0, 1.0], [0.0, 2.0]]), v=np.array([1.0, -1.0])),
     dict(A=np.array([[2.0, 1.0], [1.0, 2.0]]), v=np.array([3.0, 3.0])),
+    # eigenvectors with a zero entry: ratios of entries give 0/0 there
+    dict(A=np.diag([2.0, 5.0]), v=np.array([0.0, 1.0])),
+    dict(A=np.diag([3.0, 7.0]), v=np.array([2.0, 0.0])),
 ]
 _POWER_CASES = [
     dict(A=np.array([[2.0, 1.0], [1.0, 2.0]]), n_iter=200),
     dict(A=_with_top_direction(np.array([2.0, -1.5, -1.5]), [6.0, 2.0, 1.0]), n_iter=200),
     dict(A=_spd(1, 5), n_iter=500),
     dict(A=_spd(2, 4), n_iter=500),
+    # few steps: not converged yet, so the eigenvector itself is not the answer
+    dict(A=_with_top_direction(np.array([2.0, -1.5, -1.5]), [6.0, 2.0, 1.0]), n_iter=2),
+    dict(A=_spd(1, 5), n_iter=3),
 ]
 _LOW_RANK_CASES = [
     dict(A=np.random.default_rng(3).normal(size=(6, 4)), k=1),
@@ -75,6 +81,16 @@ EXERCISES = [
                 "it loses the sign when A flips v.",
             ),
             WrongAnswer(
+                "def eigenvalue_of(A, v):\n    return np.mean((A @ v) / v)\n",
+                "Did you average the ratios (Av)ᵢ / vᵢ? Where an entry of v is 0 that ratio is "
+                "0/0. Take the dot product of Av = λv with v instead: λ = v·Av / v·v.",
+            ),
+            WrongAnswer(
+                "def eigenvalue_of(A, v):\n    return (A @ v)[0] / v[0]\n",
+                "Did you divide the first entries, (Av)₀ / v₀? That is 0/0 when v₀ = 0, which "
+                "eigenvectors allow. Use every entry at once: λ = v·Av / v·v.",
+            ),
+            WrongAnswer(
                 "def eigenvalue_of(A, v):\n    return np.max(np.linalg.eigvals(A))\n",
                 "Did you return the largest eigenvalue of A? `{name}` must return the eigenvalue "
                 "of the given vector v, which need not be the largest.",
@@ -93,7 +109,7 @@ EXERCISES = [
         ],
         solution="""
             def power_iteration(A, n_iter):
-                \"\"\"Unit eigenvector of A's largest eigenvalue, largest-|entry| positive.\"\"\"
+                \"\"\"Unit vector after n_iter power-iteration steps from ones, largest-|entry| positive.\"\"\"
                 v = np.ones(len(A))
                 for _ in range(n_iter):
                     v = A @ v
@@ -119,6 +135,14 @@ EXERCISES = [
                 "    return v if v[np.argmax(np.abs(v))] > 0 else -v\n",
                 "Did you take the first column of `np.linalg.eigh`? eigh sorts eigenvalues in "
                 "ascending order, so that is the eigenvector of the smallest one.",
+            ),
+            WrongAnswer(
+                "def power_iteration(A, n_iter):\n"
+                "    v = np.linalg.eigh(A)[1][:, -1]\n"
+                "    return v if v[np.argmax(np.abs(v))] > 0 else -v\n",
+                "Did you return the top eigenvector from `np.linalg.eigh`? That is where power "
+                "iteration ends up after many steps, but `{name}` must return the vector after "
+                "exactly `n_iter` steps from `np.ones(len(A))`, converged or not.",
             ),
         ],
     ),
