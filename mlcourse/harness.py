@@ -133,7 +133,7 @@ class NotebookRun(IPyNbFile):
         self.nb = notebook.read(self.path)
         if self.variant == SOLVED:
             self.nb = notebook.solved_copy(
-                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb))
+                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb)), strength=False
             )
         cell_num = 0
         for cell in self.nb.cells:
@@ -145,7 +145,12 @@ class NotebookRun(IPyNbFile):
             probe = notebook.tagged_id(cell, notebook.PROBE_TAG)
             if probe:
                 exercise_id, number = probe.rsplit(":", 1)
-                role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} wrong answer {number})"
+                what = (
+                    "check strength"
+                    if number == notebook.STRENGTH_PROBE
+                    else f"wrong answer {number}"
+                )
+                role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} {what})"
             else:
                 role, exercise_id = notebook.cell_role(cell)
                 name = f"Cell {cell_num}" + (f" ({exercise_id} {role})" if exercise_id else "")

@@ -654,6 +654,31 @@ def run_in_kernel(
         stream.write(json.dumps(result.to_json()) + "\n")
 
 
+class WeakCheck(AssertionError):
+    """A check lets through a mutant of its solution that the spec does not explain."""
+
+
+def assert_strong(exercise_id: str, namespace: Mapping[str, Any]) -> str:
+    """Run in the suite's solved notebooks after a check: fail on an unexplained survivor, a
+    stale explanation, or an "equivalent" mutant that the check in fact catches."""
+    from mlcourse.registry import find_exercise
+
+    result = measure(find_exercise(exercise_id), namespace)
+    if result.clean:
+        return f"{exercise_id}: {result.killed} of {result.tried} mutants caught"
+    lines = [f"the check of {exercise_id} is weaker than its solution's mutants:"]
+    lines += [f"  survives: {d}" for d in result.survived]
+    lines += [f"  explained but no such mutant (stale): {d}" for d in result.stale]
+    lines += [f"  explained as equivalent but caught: {d}" for d in result.killed_but_explained]
+    lines += [f"  {result.problem}"] if result.problem else []
+    lines.append(
+        "Add a case or a recorded wrong answer that tells each survivor from the solution, or, "
+        "if it gives the same answer on every input, explain it in the spec's "
+        "equivalent_mutants={description: why}. `make check-strength NB=...` lists them."
+    )
+    raise WeakCheck("\n".join(lines))
+
+
 # --- the notebook run ------------------------------------------------------------------------
 
 MUTANT_TAG = "mutants:"
@@ -693,7 +718,7 @@ def measuring_copy(nb, exercises: list[Exercise], out: str, max_mutants: int, ti
     known = {e.id for e in exercises}
     cells = []
     for cell in solved.cells:
-        if notebook.tagged_id(cell, "probe:"):
+        if notebook.tagged_id(cell, notebook.PROBE_TAG):
             continue
         cells.append(cell)
         role, exercise_id = notebook.cell_role(cell)

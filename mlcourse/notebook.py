@@ -63,9 +63,17 @@ def probe_source(exercise_id: str, index: int) -> str:
     )
 
 
-def solved_copy(nb, exercises: list[Exercise]):
+STRENGTH_PROBE = "strength"  # probe:<id>:strength, the mutants of the solution vs its check
+
+
+def strength_source(exercise_id: str) -> str:
+    return f'from mlcourse.mutants import assert_strong\nassert_strong("{exercise_id}", globals())'
+
+
+def solved_copy(nb, exercises: list[Exercise], strength: bool = False):
     """A copy with every answer cell replaced by its reference solution and, after each check,
-    one probe cell per recorded wrong answer (each must fail its check with its own message)."""
+    one probe cell per recorded wrong answer (each must fail its check with its own message)
+    and, with ``strength``, one that runs the solution's mutants through the check."""
     by_id = {e.id: e for e in exercises}
     solved = nbformat.from_dict(nb)
     cells = []
@@ -78,6 +86,10 @@ def solved_copy(nb, exercises: list[Exercise]):
             for index, _ in enumerate(by_id[exercise_id].wrong_answers):
                 probe = nbformat.v4.new_code_cell(probe_source(exercise_id, index))
                 probe.metadata["tags"] = [f"{PROBE_TAG}{exercise_id}:{index + 1}"]
+                cells.append(probe)
+            if strength:
+                probe = nbformat.v4.new_code_cell(strength_source(exercise_id))
+                probe.metadata["tags"] = [f"{PROBE_TAG}{exercise_id}:{STRENGTH_PROBE}"]
                 cells.append(probe)
     solved.cells = cells
     return solved
