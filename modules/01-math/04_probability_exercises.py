@@ -1,6 +1,6 @@
 """Exercises of 04_probability.ipynb: binomial tails, the dispersion index, expectations of
-functions, the central limit theorem, Bayes' rule (a diagnostic test, a naive-Bayes spam
-filter) and the maximum-likelihood estimate of a rate."""
+functions, an alert threshold from the central limit theorem, Bayes' rule (repeat diagnostic
+tests, a naive-Bayes spam filter) and the maximum-likelihood estimate of a rate."""
 
 import numpy as np
 
@@ -30,7 +30,8 @@ _DISPERSION_CASES = [
 ]
 
 # 01.04.3: E[max(X - stock, 0)] for X ~ Poisson(lam). stock = 0 gives lam itself; lam = 150
-# puts the mass far beyond a sum cut off at a fixed k; lam = 2, stock = 10 is a tiny tail.
+# and lam = 2500 put the mass beyond a sum cut off at a fixed k (100, 200 or 1000); lam = 2,
+# stock = 10 is a tiny tail.
 _SHORTFALL_CASES = [
     dict(lam=5.4, stock=5),
     dict(lam=5.4, stock=0),
@@ -38,44 +39,54 @@ _SHORTFALL_CASES = [
     dict(lam=2.0, stock=10),
     dict(lam=150.0, stock=140),
     dict(lam=12.0, stock=9),
+    dict(lam=2500.0, stock=2450),
 ]
 
-# 01.04.4: P(mean of n values > threshold) by the central limit theorem. n = 1 hides a missing
-# square root of n; threshold = mu gives 1/2 whatever the spread.
-_CLT_CASES = [
-    dict(mu=5.0, sigma=2.0, n=1, threshold=7.0),
-    dict(mu=5.0, sigma=2.0, n=25, threshold=5.5),
-    dict(mu=144.0, sigma=134.0, n=100, threshold=170.0),
-    dict(mu=0.0, sigma=1.0, n=4, threshold=-1.0),
-    dict(mu=10.0, sigma=3.0, n=36, threshold=10.0),
-    dict(mu=2.0, sigma=0.5, n=400, threshold=2.04),
+# 01.04.4: the threshold t with P(mean of n values > t) = rate, by the central limit theorem.
+# n = 1 hides a missing square root of n; rate = 0.5 gives mu whatever the spread; several rates
+# so that a hard-coded z (1.96, 2.33) or a two-sided quantile cannot pass.
+_THRESHOLD_CASES = [
+    dict(mu=5.0, sigma=2.0, n=1, false_alarm_rate=0.05),
+    dict(mu=5.0, sigma=2.0, n=25, false_alarm_rate=0.01),
+    dict(mu=144.0, sigma=134.0, n=30, false_alarm_rate=0.001),
+    dict(mu=0.0, sigma=1.0, n=4, false_alarm_rate=0.2),
+    dict(mu=10.0, sigma=3.0, n=36, false_alarm_rate=0.5),
+    dict(mu=2.0, sigma=0.5, n=400, false_alarm_rate=0.025),
 ]
 
-# 01.04.5: P(disease | positive). Prevalence 0 and 1, a perfect specificity, and one case
-# (prevalence 0.5, sensitivity = specificity) where the posterior happens to equal the
-# sensitivity, so that answer cannot pass on that case alone.
-_BAYES_CASES = [
-    dict(prevalence=0.002, sensitivity=0.95, specificity=0.98),
-    dict(prevalence=0.2, sensitivity=0.99, specificity=0.9),
-    dict(prevalence=0.5, sensitivity=0.9, specificity=0.9),
-    dict(prevalence=0.0, sensitivity=0.9, specificity=0.95),
-    dict(prevalence=1.0, sensitivity=0.9, specificity=0.95),
-    dict(prevalence=0.05, sensitivity=0.8, specificity=1.0),
-    dict(prevalence=0.3, sensitivity=0.6, specificity=0.7),
+# 01.04.5: P(disease | a sequence of conditionally independent test results). No results (the
+# prevalence), one positive, two positives, mixed results in both orders, a lone negative, a
+# perfect specificity (a positive proves disease) and prevalences 0 and 1.
+_REPEAT_CASES = [
+    dict(prevalence=0.01, sensitivity=0.9, specificity=0.95, results=[True, True]),
+    dict(prevalence=0.01, sensitivity=0.9, specificity=0.95, results=[True, False]),
+    dict(prevalence=0.002, sensitivity=0.95, specificity=0.98, results=[True]),
+    dict(prevalence=0.3, sensitivity=0.6, specificity=0.7, results=[False, True, False]),
+    dict(prevalence=0.2, sensitivity=0.99, specificity=0.9, results=[]),
+    dict(prevalence=0.001, sensitivity=0.8, specificity=0.99, results=[True, True, True]),
+    dict(prevalence=0.05, sensitivity=0.8, specificity=1.0, results=[False, True]),
+    dict(prevalence=0.5, sensitivity=0.9, specificity=0.8, results=[False]),
+    dict(prevalence=0.0, sensitivity=0.9, specificity=0.95, results=[True, False]),
+    dict(prevalence=1.0, sensitivity=0.9, specificity=0.95, results=[False, True]),
 ]
 
 # 01.04.6: naive-Bayes spam posterior. An empty message returns the prior; a 400-word message
 # makes both products underflow to 0.0 (0/0 is nan) although its posterior is an ordinary
-# number; prior 0.5 cases alone would hide a forgotten prior.
+# number; a 300-word spam with log-odds about 750 makes the odds themselves overflow to inf
+# (a product of likelihood ratios, or exp(log_odds) / (1 + exp(log_odds)), gives nan); prior
+# 0.5 cases alone would hide a forgotten prior.
 _long_p_spam = _rng.uniform(1e-4, 1e-2, size=400)
 _long_p_ham = _long_p_spam * np.exp(_rng.normal(0.0, 0.1, size=400))
 _long_p_ham *= np.exp((np.sum(np.log(_long_p_spam / _long_p_ham)) - 0.8) / 400)  # log LR 0.8
+_spammy_p_ham = np.linspace(1e-4, 1e-2, 300)
+_spammy_p_spam = _spammy_p_ham * np.exp(2.5)  # every word 12 times as likely in spam
 _SPAM_CASES = [
     dict(prior_spam=0.5, p_spam=np.array([0.2]), p_ham=np.array([0.01])),
     dict(prior_spam=0.2, p_spam=np.array([0.2, 0.05, 0.01]), p_ham=np.array([0.01, 0.05, 0.03])),
     dict(prior_spam=0.6, p_spam=np.array([]), p_ham=np.array([])),
     dict(prior_spam=0.3, p_spam=_long_p_spam, p_ham=_long_p_ham),
     dict(prior_spam=0.9, p_spam=np.array([0.001, 0.002]), p_ham=np.array([0.02, 0.03])),
+    dict(prior_spam=0.4, p_spam=_spammy_p_spam, p_ham=_spammy_p_ham),
 ]
 
 # 01.04.7: the MLE of a Poisson rate from counts over different exposures. Equal exposures
@@ -195,6 +206,16 @@ EXERCISES = [
             WrongAnswer(
                 """
                 def expected_shortfall(lam, stock):
+                    k = np.arange(0, 1000)
+                    return np.sum(np.maximum(k - stock, 0) * stats.poisson.pmf(k, lam))
+                """,
+                "Did you stop the sum at a fixed k, however large? Any fixed end fails for a "
+                "large enough λ (here λ = 2500); let the upper end grow with λ (a few standard "
+                "deviations, √λ each, above λ) or turn the sum into a finite one.",
+            ),
+            WrongAnswer(
+                """
+                def expected_shortfall(lam, stock):
                     k = np.arange(stock + 1, int(lam + 20 * np.sqrt(lam) + 20))
                     return np.sum(k * stats.poisson.pmf(k, lam))
                 """,
@@ -205,94 +226,127 @@ EXERCISES = [
     ),
     Exercise(
         id="01.04.4",
-        title="False alarms of a monitor that averages: the central limit theorem",
-        checks={"prob_mean_above": Function(cases=_CLT_CASES, returns=Close(1e-7, 1e-12))},
+        title="An alert threshold for a chosen false-alarm rate: the central limit theorem",
+        checks={"alert_threshold": Function(cases=_THRESHOLD_CASES, returns=Close(1e-7, 1e-12))},
         hints=[
             "By the central limit theorem the mean of n values is approximately normal with "
-            "mean μ and standard deviation σ/√n (not σ).",
-            "`return stats.norm.sf(threshold, loc=mu, scale=sigma / np.sqrt(n))`; sf(x) is "
-            "P(value > x) = 1 − cdf(x).",
+            "mean μ and standard deviation σ/√n (not σ). The alarm is on the upper side: "
+            "P(mean > t) = rate means P(mean ≤ t) = 1 − rate, so t is the (1 − rate)-quantile.",
+            "`return stats.norm.ppf(1 - false_alarm_rate, loc=mu, scale=sigma / np.sqrt(n))`, "
+            "or `stats.norm.isf(false_alarm_rate, ...)`: isf inverts sf = P(value > x).",
         ],
         solution="""
-            def prob_mean_above(mu, sigma, n, threshold):
-                \"\"\"P(mean of n independent values > threshold), normal approximation.\"\"\"
-                return stats.norm.sf(threshold, loc=mu, scale=sigma / np.sqrt(n))
+            def alert_threshold(mu, sigma, n, false_alarm_rate):
+                \"\"\"Threshold t with P(mean of n independent values > t) = false_alarm_rate.\"\"\"
+                return stats.norm.isf(false_alarm_rate, loc=mu, scale=sigma / np.sqrt(n))
         """,
         wrong_answers=[
             WrongAnswer(
                 """
-                def prob_mean_above(mu, sigma, n, threshold):
-                    return stats.norm.sf(threshold, loc=mu, scale=sigma)
+                def alert_threshold(mu, sigma, n, false_alarm_rate):
+                    return stats.norm.ppf(false_alarm_rate, loc=mu, scale=sigma / np.sqrt(n))
+                """,
+                "Did you call `ppf(false_alarm_rate)`? That is the threshold with the rate "
+                "*below* it, under the mean. The alarm fires above t, so P(mean ≤ t) = 1 − rate: "
+                "use `ppf(1 - false_alarm_rate)` or `isf(false_alarm_rate)`.",
+            ),
+            WrongAnswer(
+                """
+                def alert_threshold(mu, sigma, n, false_alarm_rate):
+                    return stats.norm.isf(false_alarm_rate, loc=mu, scale=sigma)
                 """,
                 "Did you use σ, the spread of a single value? An average of n independent values "
                 "varies less: its standard deviation is σ/√n.",
             ),
             WrongAnswer(
                 """
-                def prob_mean_above(mu, sigma, n, threshold):
-                    return stats.norm.sf(threshold, loc=mu, scale=sigma / n)
+                def alert_threshold(mu, sigma, n, false_alarm_rate):
+                    return stats.norm.isf(false_alarm_rate, loc=mu, scale=sigma / n)
                 """,
                 "Did you divide σ by n? The *variance* of the mean is σ²/n, so its standard "
                 "deviation is σ/√n.",
             ),
             WrongAnswer(
                 """
-                def prob_mean_above(mu, sigma, n, threshold):
-                    return stats.norm.cdf(threshold, loc=mu, scale=sigma / np.sqrt(n))
+                def alert_threshold(mu, sigma, n, false_alarm_rate):
+                    z = stats.norm.ppf(1 - false_alarm_rate / 2)
+                    return mu + z * sigma / np.sqrt(n)
                 """,
-                "Did you return the cdf? `stats.norm.cdf` is P(mean ≤ threshold), the chance of "
-                "no alarm; `{name}` asks for the other side, `stats.norm.sf`.",
+                "Did you use a two-sided quantile, 1 − rate/2 (1.96 for 5%)? That splits the "
+                "rate between both tails; the alarm fires on one side only, so the quantile is "
+                "1 − rate.",
             ),
         ],
     ),
     Exercise(
         id="01.04.5",
-        title="Bayes' rule for a diagnostic test",
+        title="Bayes' rule, test after test",
         checks={
-            "prob_disease_given_positive": Function(cases=_BAYES_CASES, returns=Close(1e-9, 1e-12))
+            "prob_disease_after_tests": Function(cases=_REPEAT_CASES, returns=Close(1e-9, 1e-12))
         },
         hints=[
-            "Bayes: P(D | +) = P(+ | D) P(D) / P(+). The positives are the true positives "
-            "(sick and detected) plus the false positives (healthy but flagged): "
-            "P(+) = sensitivity · prevalence + (1 − specificity) · (1 − prevalence).",
-            "`true_pos = sensitivity * prevalence`, "
-            "`false_pos = (1 - specificity) * (1 - prevalence)`, "
-            "`return true_pos / (true_pos + false_pos)`.",
+            "Apply Bayes' rule one result at a time: the posterior after a test is the prior "
+            "for the next. For a positive the likelihoods are P(+ | D) = sensitivity and "
+            "P(+ | healthy) = 1 − specificity; for a negative, P(− | D) = 1 − sensitivity and "
+            "P(− | healthy) = specificity.",
+            "Start from `p = prevalence`; for each result choose `like_sick, like_healthy` as "
+            "above and set `p = like_sick * p / (like_sick * p + like_healthy * (1 - p))`; "
+            "return `p` (the prevalence itself when there are no results).",
         ],
         solution="""
-            def prob_disease_given_positive(prevalence, sensitivity, specificity):
-                \"\"\"P(disease | positive test), by Bayes' rule.\"\"\"
-                true_pos = sensitivity * prevalence
-                false_pos = (1 - specificity) * (1 - prevalence)
-                return true_pos / (true_pos + false_pos)
+            def prob_disease_after_tests(prevalence, sensitivity, specificity, results):
+                \"\"\"P(disease | the test results), one Bayes update per result.\"\"\"
+                p = prevalence
+                for positive in results:
+                    if positive:
+                        like_sick, like_healthy = sensitivity, 1 - specificity
+                    else:
+                        like_sick, like_healthy = 1 - sensitivity, specificity
+                    p = like_sick * p / (like_sick * p + like_healthy * (1 - p))
+                return p
         """,
         wrong_answers=[
             WrongAnswer(
                 """
-                def prob_disease_given_positive(prevalence, sensitivity, specificity):
-                    return sensitivity
+                def prob_disease_after_tests(prevalence, sensitivity, specificity, results):
+                    p = prevalence
+                    for positive in results:
+                        if positive:
+                            p = sensitivity * p / (sensitivity * p + (1 - specificity) * (1 - p))
+                    return p
                 """,
-                "Did you return the sensitivity? That is P(+ | disease), the test's view; "
-                "`{name}` is the patient's question, P(disease | +), which also depends on how "
-                "rare the disease is.",
+                "Did you skip the negative results? A negative is evidence too: it multiplies "
+                "the odds of disease by (1 − sensitivity) / specificity. Update on every result, "
+                "with P(− | D) = 1 − sensitivity and P(− | healthy) = specificity.",
             ),
             WrongAnswer(
                 """
-                def prob_disease_given_positive(prevalence, sensitivity, specificity):
-                    true_pos = sensitivity * prevalence
-                    return true_pos / (true_pos + specificity * (1 - prevalence))
+                def prob_disease_after_tests(prevalence, sensitivity, specificity, results):
+                    p = prevalence
+                    for positive in results:
+                        p = sensitivity * p / (sensitivity * p + (1 - specificity) * (1 - p))
+                    return p
                 """,
-                "Did you use the specificity as the false-positive rate? Specificity is "
-                "P(− | healthy); a healthy person tests positive with probability "
-                "1 − specificity.",
+                "Did you apply the positive-test update to every result? For a negative the "
+                "likelihoods are P(− | D) = 1 − sensitivity and P(− | healthy) = specificity.",
             ),
             WrongAnswer(
                 """
-                def prob_disease_given_positive(prevalence, sensitivity, specificity):
-                    return sensitivity * prevalence
+                def prob_disease_after_tests(prevalence, sensitivity, specificity, results):
+                    p = prevalence
+                    for positive in results:
+                        if positive:
+                            like_sick, like_healthy = sensitivity, 1 - specificity
+                        else:
+                            like_sick, like_healthy = 1 - sensitivity, specificity
+                        p = like_sick * prevalence / (
+                            like_sick * prevalence + like_healthy * (1 - prevalence)
+                        )
+                    return p
                 """,
-                "Did you stop at P(disease and +)? Divide by P(+), the share of everyone who "
-                "tests positive: true positives plus false positives.",
+                "Did you start every update from the prevalence? Then only the last result "
+                "counts. The posterior after one test is the prior for the next: update `p`, "
+                "not `prevalence`.",
             ),
         ],
     ),
@@ -345,6 +399,17 @@ EXERCISES = [
                 """,
                 "Did you return the odds? Odds o = P(spam) / P(ham) can exceed 1; the "
                 "probability is o / (1 + o), the sigmoid of the log-odds.",
+            ),
+            WrongAnswer(
+                """
+                def spam_probability(prior_spam, p_spam, p_ham):
+                    odds = prior_spam / (1 - prior_spam) * np.prod(p_spam / p_ham)
+                    return odds / (1 + odds)
+                """,
+                "Did you compute the odds themselves, by multiplying the likelihood ratios or as "
+                "exp(log-odds), and then o / (1 + o)? For a message with hundreds of spammy "
+                "words the odds pass the float64 limit (about 1e308): o is inf and "
+                "inf / (1 + inf) is nan. Keep to log-odds ℓ and return 1 / (1 + exp(−ℓ)).",
             ),
         ],
     ),
