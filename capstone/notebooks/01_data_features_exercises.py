@@ -52,6 +52,12 @@ EXERCISES = [
                 "like a spreadsheet.",
             ),
         ],
+        equivalent_mutants={
+            "line 5: `int(i)` -> `i`": (
+                "The positions are the same numbers either way: a NumPy integer equals the "
+                "Python int of the same value, and the list is compared element by element."
+            ),
+        },
     ),
     Exercise(
         id="cap.01.2",
@@ -110,5 +116,12 @@ EXERCISES = [
                 "Did you use degrees? `np.sin` expects radians: multiply by 2π/24, not 15.",
             ),
         ],
+        equivalent_mutants={
+            "line 3: `np.asarray(hours)` -> `hours`": (
+                "`hours` is promised as a 1-D NumPy array (a pandas Series works the same): "
+                "the arithmetic already gives an array, and `np.column_stack` returns the same "
+                "(n, 2) array either way."
+            ),
+        },
     ),
 ]

@@ -49,6 +49,12 @@ EXERCISES = [
                 "= NaN; use `scipy.special.xlogy`, which defines it as 0.",
             ),
         ],
+        equivalent_mutants={
+            "line 5: call of `float` dropped": (
+                "`2 * np.mean(...)` is already a NumPy float64, a subclass of float with the same "
+                "value."
+            ),
+        },
     ),
     Exercise(
         id="cap.02.2",
@@ -78,6 +84,15 @@ EXERCISES = [
                 "ascending.",
             ),
         ],
+        equivalent_mutants={
+            "line 1: keyword `experiment_names=[settings.experiment_name]` dropped from "
+            "`mlflow.search_runs`": (
+                "Without an experiment, `search_runs` searches the active experiment, and the "
+                "setup cell's `configure_mlflow(settings)` makes `settings.experiment_name` the "
+                "active one: the same runs either way. A second experiment in the store would "
+                "change nothing, as search_runs never searches all experiments by default."
+            ),
+        },
     ),
     Exercise(
         id="cap.02.3",

@@ -47,6 +47,11 @@ EXERCISES = [
                 "comes out negative.",
             ),
         ],
+        equivalent_mutants={
+            "line 3: call of `float` dropped": (
+                "`np.sum(...)` is already a NumPy float64, a subclass of float with the same value."
+            ),
+        },
     ),
     Exercise(
         id="cap.03.2",
@@ -78,6 +83,15 @@ EXERCISES = [
                 "a point of `b`: use both samples' points.",
             ),
         ],
+        equivalent_mutants={
+            "line 7: call of `float` dropped": (
+                "`np.max(...)` is already a NumPy float64, a subclass of float with the same value."
+            ),
+            "line 7: `cdf_a - cdf_b` -> `cdf_b - cdf_a`": (
+                "The statistic is the absolute gap: `np.abs` of the difference is the same in "
+                "either order."
+            ),
+        },
     ),
     Exercise(
         id="cap.03.3",
@@ -102,5 +116,13 @@ EXERCISES = [
                 "retraining rule uses `settings.psi_threshold` (0.25).",
             ),
         ],
+        equivalent_mutants={
+            "line 1: `>` -> `>=`": (
+                "`drifted` is computed from the notebook's own drift table, the only input there "
+                "is, and no feature's PSI in it equals `settings.psi_threshold` (0.25) exactly, so "
+                "`>` and `>=` select the same features. Telling them apart needs a PSI at the "
+                "threshold, i.e. a function exercise with such a case."
+            ),
+        },
     ),
 ]
