@@ -125,6 +125,9 @@ EXERCISES = [
                 "divide by their product, ‖u‖ ‖v‖.",
             ),
         ],
+        equivalent_mutants={
+            "line 3: `u @ v` -> `v @ u`": "The dot product is symmetric: u · v = v · u.",
+        },
     ),
     Exercise(
         id="01.01.3",
@@ -194,6 +197,9 @@ EXERCISES = [
                 "Did you copy the example's `H @ R`? That shears; this exercise stretches with `S`.",
             ),
         ],
+        equivalent_mutants={
+            "line 1: `.T` added to `S`": "S = diag(2, 1) is diagonal, so S.T is S.",
+        },
     ),
     Exercise(
         id="01.01.5",
@@ -279,5 +285,8 @@ EXERCISES = [
                 "and log10(1e-9) = -9.",
             ),
         ],
+        equivalent_mutants={
+            "line 4: `w - w_true` -> `w_true - w`": "A vector and its negative have the same norm.",
+        },
     ),
 ]

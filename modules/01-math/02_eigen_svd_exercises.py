@@ -96,6 +96,14 @@ EXERCISES = [
                 "of the given vector v, which need not be the largest.",
             ),
         ],
+        equivalent_mutants={
+            "line 3: `v @ (A @ v)` -> `A @ v @ v`": "Both are the dot product of v and Av.",
+            "line 3: `A @ v` -> `v @ A`": (
+                "v @ A is Aᵀv, and v · Aᵀv = vᵀAᵀv = (vᵀAv)ᵀ = v · Av: a number is its own "
+                "transpose, for any square A."
+            ),
+            "line 3: `.T` added to `A`": "v · Aᵀv = v · Av for any square A (see `v @ A`).",
+        },
     ),
     Exercise(
         id="01.02.2",
@@ -145,6 +153,15 @@ EXERCISES = [
                 "exactly `n_iter` steps from `np.ones(len(A))`, converged or not.",
             ),
         ],
+        equivalent_mutants={
+            "line 5: `A @ v` -> `v @ A`": (
+                "v @ A is Aᵀv, and the exercise is about symmetric A, for which Aᵀ = A."
+            ),
+            "line 5: `.T` added to `A`": "The exercise is about symmetric A, for which Aᵀ = A.",
+            "line 7: `v[np.argmax(np.abs(v))] < 0` -> `v[np.argmax(np.abs(v))] <= 0`": (
+                "The entry of largest absolute value of a unit vector is never 0."
+            ),
+        },
     ),
     Exercise(
         id="01.02.3",
@@ -177,6 +194,14 @@ EXERCISES = [
                 "descending order (unlike `eigh`), so the largest come first.",
             ),
         ],
+        equivalent_mutants={
+            "line 3: keyword `full_matrices=False` dropped from `np.linalg.svd`": (
+                "Only the first k columns of U and rows of Vᵀ are used; the full SVD has the "
+                "same ones."
+            ),
+            "line 3: `False` -> `True`": "The same mutant as dropping `full_matrices=False`.",
+            "line 4: `.T` added to `np.diag(s[:k])`": "A diagonal matrix is its own transpose.",
+        },
     ),
     Exercise(
         id="01.02.4",
@@ -259,6 +284,15 @@ EXERCISES = [
                 "singular values; the projection is `Xc @ W.T` (= U Σ).",
             ),
         ],
+        equivalent_mutants={
+            "line 4: keyword `full_matrices=False` dropped from `np.linalg.svd`": (
+                "Only the first k rows of Vᵀ are used; the full SVD has the same ones."
+            ),
+            "line 4: `False` -> `True`": "The same mutant as dropping `full_matrices=False`.",
+            "line 7: `W * signs[:, None]` -> `W / signs[:, None]`": (
+                "The signs are +1 or -1, and dividing by ±1 is multiplying by it."
+            ),
+        },
     ),
     Exercise(
         id="01.02.6",
@@ -297,5 +331,17 @@ EXERCISES = [
                 "mostly measures the mean image, not the spread around it.",
             ),
         ],
+        equivalent_mutants={
+            "line 1: `X_digits - X_digits.mean(axis=0)` -> `X_digits.mean(axis=0) - X_digits`": (
+                "-X has the same singular values as X."
+            ),
+            "line 3: call of `int` dropped": (
+                "`np.argmax` returns a NumPy integer, which the check accepts as an int."
+            ),
+            "line 3: `cumulative >= 0.9` -> `cumulative > 0.9`": (
+                "They differ only if a cumulative share equals 0.9 exactly; on the digits none "
+                "does (the share reaches 0.903 at k = 21, from 0.894)."
+            ),
+        },
     ),
 ]

@@ -22,6 +22,10 @@ def _sum_of_squares(w):
     return np.sum(w**2)
 
 
+def _sum_of_exp(w):
+    return np.sum(np.exp(w))
+
+
 def _rosenbrock(w):
     return (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2
 
@@ -49,6 +53,18 @@ _GRAD_CASES = [
     dict(f=_sum_of_squares, w=np.array([1.0, -2.0, 3.0]), h=1e-4),
     dict(f=_rosenbrock, w=np.array([-1.0, 2.0]), h=1e-3),
     dict(f=_small_mse, w=_rng.normal(size=3), h=1e-3),
+    # a large h: the central difference of exp is then sinh(h)/h (+18% at h = 1) times the slope,
+    # so ignoring the h given shows
+    dict(f=_sum_of_exp, w=np.array([0.5, -1.0]), h=1.0),
+    # an integer w: np.zeros_like(w) would make integer arrays, rounding h down to 0 and the
+    # gradient's fractions away
+    dict(f=_sum_of_exp, w=np.array([1, -2, 0]), h=0.5),
+]
+_NEURON_CASES = [
+    dict(x=1.5, y=1.0, w=0.8, b=-0.5),
+    dict(x=1.5, y=0.0, w=0.8, b=-0.5),
+    dict(x=-2.0, y=0.0, w=0.3, b=0.1),
+    dict(x=0.5, y=1.0, w=-1.2, b=2.0),
 ]
 _MSE_CASES = [
     dict(X=_LINE_X, y=_LINE_Y, w=np.zeros(2)),
@@ -89,6 +105,16 @@ EXERCISES = [
                 "the slope.",
             ),
         ],
+        equivalent_mutants={
+            "line 1: `1e-05` -> `2e-05`": (
+                "The default step: every case passes its own h, and any step near 1e-5 gives "
+                "the same derivative to far better than the check's tolerance."
+            ),
+            "line 1: `1e-05` -> `5e-06`": (
+                "The default step: every case passes its own h, and any step near 1e-5 gives "
+                "the same derivative to far better than the check's tolerance."
+            ),
+        },
     ),
     Exercise(
         id="01.03.2",
@@ -97,16 +123,16 @@ EXERCISES = [
         hints=[
             "Partial derivative i is a central difference in which only coordinate i of w moves. "
             "Build a step vector that is h at position i and 0 elsewhere.",
-            "In a loop over i: `step = np.zeros_like(w); step[i] = h; "
-            "grad[i] = (f(w + step) - f(w - step)) / (2 * h)`, with `grad = np.zeros_like(w)` "
-            "before the loop.",
+            "In a loop over i: `step = np.zeros(w.shape); step[i] = h; "
+            "grad[i] = (f(w + step) - f(w - step)) / (2 * h)`, with `grad = np.zeros(w.shape)` "
+            "before the loop (`np.zeros` makes floats even when `w` holds integers).",
         ],
         solution="""
             def numerical_gradient(f, w, h=1e-5):
                 \"\"\"Central-difference gradient of the scalar function f at the 1-D array w.\"\"\"
-                grad = np.zeros_like(w, dtype=float)
+                grad = np.zeros(w.shape)
                 for i in range(w.size):
-                    step = np.zeros_like(w, dtype=float)
+                    step = np.zeros(w.shape)
                     step[i] = h
                     grad[i] = (f(w + step) - f(w - step)) / (2 * h)
                 return grad
@@ -140,32 +166,108 @@ EXERCISES = [
                 "Did you change `w` in place and forget to put `w[i]` back? Every later "
                 "coordinate was then measured at a shifted point (and the caller's `w` changed).",
             ),
+            WrongAnswer(
+                """
+                def numerical_gradient(f, w, h=1e-5):
+                    grad = np.zeros(w.shape)
+                    for i in range(w.size):
+                        step = np.zeros(w.shape)
+                        step[i] = 1e-5
+                        grad[i] = (f(w + step) - f(w - step)) / 2e-5
+                    return grad
+                """,
+                "Did you use a fixed step such as 1e-5 instead of the argument `h`? `{name}` must "
+                "use the `h` it is given: a caller may need a larger step, for a noisy f or "
+                "one that is only computed to a few digits.",
+            ),
+            WrongAnswer(
+                """
+                def numerical_gradient(f, w, h=1e-5):
+                    grad = np.zeros_like(w)
+                    for i in range(w.size):
+                        step = np.zeros_like(w)
+                        step[i] = h
+                        grad[i] = (f(w + step) - f(w - step)) / (2 * h)
+                    return grad
+                """,
+                "Did you build the arrays with `np.zeros_like(w)`? For an integer `w` they are "
+                "integer arrays: `step[i] = h` rounds h down to 0, and `grad[i]` drops the "
+                "fraction. Use `np.zeros(w.shape)`, which makes floats.",
+            ),
         ],
+        equivalent_mutants={
+            "line 1: `1e-05` -> `2e-05`": (
+                "The default step: every case passes its own h, and any step near 1e-5 gives "
+                "the same derivative to far better than the check's tolerance."
+            ),
+            "line 1: `1e-05` -> `5e-06`": (
+                "The default step: every case passes its own h, and any step near 1e-5 gives "
+                "the same derivative to far better than the check's tolerance."
+            ),
+        },
     ),
     Exercise(
         id="01.03.3",
-        title="The chain rule through one neuron",
-        checks={"dL_dw": Close(rtol=1e-6)},
+        title="The chain rule for a loss the text did not derive: log-loss",
+        checks={"log_loss_dw": Function(cases=_NEURON_CASES, returns=Close(rtol=1e-9))},
         hints=[
-            "Multiply the three local derivatives of the chain w -> z -> a -> loss: "
-            "dloss/da = 2(a - y), da/dz = a(1 - a) for the sigmoid, dz/dw = x.",
-            "`dL_dw = 2 * (a1 - target) * a1 * (1 - a1) * x1`",
+            "Forward pass first: z = w x + b and a = 1 / (1 + exp(-z)). Then only the first link "
+            "of the worked example's chain changes: for L = -[y log a + (1 - y) log(1 - a)], "
+            "dL/da = -y/a + (1 - y)/(1 - a). The links da/dz = a(1 - a) and dz/dw = x stay.",
+            "`a = 1 / (1 + np.exp(-(w * x + b)))`, `dL_da = -y / a + (1 - y) / (1 - a)`, "
+            "`return dL_da * a * (1 - a) * x`.",
         ],
         solution="""
-            dL_dw = 2 * (a1 - target) * a1 * (1 - a1) * x1
+            def log_loss_dw(x, y, w, b):
+                \"\"\"dL/dw of the log-loss of one sigmoid neuron on one example (x, y).\"\"\"
+                a = 1 / (1 + np.exp(-(w * x + b)))
+                dL_da = -y / a + (1 - y) / (1 - a)
+                return dL_da * a * (1 - a) * x
         """,
         wrong_answers=[
             WrongAnswer(
-                "dL_dw = 2 * (a1 - target) * a1 * (1 - a1)\n",
-                "Did you stop at z? That is dloss/dz; the last link, dz/dw = x1, is missing.",
+                """
+                def log_loss_dw(x, y, w, b):
+                    a = 1 / (1 + np.exp(-(w * x + b)))
+                    return 2 * (a - y) * a * (1 - a) * x
+                """,
+                "Did you reuse the worked example's squared-error derivative 2(a - y)? With the "
+                "log-loss the first link is dL/da = -y/a + (1 - y)/(1 - a).",
             ),
             WrongAnswer(
-                "dL_dw = 2 * (a1 - target) * x1\n",
-                "Did you skip the sigmoid? Its derivative a1 * (1 - a1) is a link of the chain too.",
+                """
+                def log_loss_dw(x, y, w, b):
+                    a = 1 / (1 + np.exp(-(w * x + b)))
+                    return (-y / a + (1 - y) / (1 - a)) * x
+                """,
+                "Did you skip the sigmoid? Its derivative a(1 - a) is a link of the chain "
+                "between a and z.",
             ),
             WrongAnswer(
-                "dL_dw = (a1 - target) * a1 * (1 - a1) * x1\n",
-                "Did you forget the factor 2? The derivative of (a - y)² is 2(a - y).",
+                """
+                def log_loss_dw(x, y, w, b):
+                    a = 1 / (1 + np.exp(-(w * x + b)))
+                    return (-y / a + (1 - y) / (1 - a)) * a * (1 - a)
+                """,
+                "Did you stop at z? That is dL/dz; the last link, dz/dw = x, is missing.",
+            ),
+            WrongAnswer(
+                """
+                def log_loss_dw(x, y, w, b):
+                    a = 1 / (1 + np.exp(-(w * x + b)))
+                    return (y / a - (1 - y) / (1 - a)) * a * (1 - a) * x
+                """,
+                "Did you drop the minus sign in front of the log-loss? Without it `{name}` is the "
+                "derivative of the log-likelihood, which training maximises, not of the loss.",
+            ),
+            WrongAnswer(
+                """
+                def log_loss_dw(x, y, w, b):
+                    a = 1 / (1 + np.exp(-(w * x + b)))
+                    return -y / a * a * (1 - a) * x
+                """,
+                "Did you keep only the term -y log a? That is the loss for y = 1 alone; for a "
+                "label 0 the loss is -log(1 - a), so keep both terms.",
             ),
         ],
     ),
@@ -265,72 +367,113 @@ EXERCISES = [
     ),
     Exercise(
         id="01.03.6",
-        title="The same gradient from torch autograd",
-        checks={"grad_torch": Close(rtol=1e-8, atol=1e-8)},
+        title="Autograd for a gradient we never derived in matrix form",
+        checks={"grad_torch": Close(rtol=1e-8, atol=1e-10)},
         hints=[
-            "Turn `A_diab`, `y_diab` and `w_check` into float64 tensors with `torch.tensor`; "
-            "only the weights need `requires_grad=True`. Build the MSE with torch operations, "
-            "call `loss.backward()` once and read the weights' `.grad`.",
-            "`w_t = torch.tensor(w_check, requires_grad=True)`, "
-            "`loss = torch.mean((A_t @ w_t - y_t) ** 2)`, `loss.backward()`, "
-            "`grad_torch = w_t.grad.detach().numpy()`.",
+            "As in the worked example: float64 tensors from `A_diab`, `y_high` and `w_check` (only "
+            "the weights with `requires_grad=True`); then `p = torch.sigmoid(A_t @ w_t)`, the mean "
+            "log-loss of `p` against `y_t`, `loss.backward()`, and the weights' `.grad`.",
+            "`loss = -torch.mean(y_t * torch.log(p) + (1 - y_t) * torch.log(1 - p))`, "
+            "`loss.backward()`, `grad_torch = w_t.grad.detach().numpy()`.",
         ],
         solution="""
-            import torch
-
             A_t = torch.tensor(A_diab, dtype=torch.float64)
-            y_t = torch.tensor(y_diab, dtype=torch.float64)
+            y_t = torch.tensor(y_high, dtype=torch.float64)
             w_t = torch.tensor(w_check, dtype=torch.float64, requires_grad=True)
-            loss = torch.mean((A_t @ w_t - y_t) ** 2)
+            p = torch.sigmoid(A_t @ w_t)
+            loss = -torch.mean(y_t * torch.log(p) + (1 - y_t) * torch.log(1 - p))
             loss.backward()
             grad_torch = w_t.grad.detach().numpy()
         """,
         wrong_answers=[
             WrongAnswer(
-                """
-                import torch
-
-                A_t = torch.tensor(A_diab, dtype=torch.float64)
-                y_t = torch.tensor(y_diab, dtype=torch.float64)
-                w_t = torch.tensor(w_check, dtype=torch.float64, requires_grad=True)
-                for _ in range(2):
-                    loss = torch.mean((A_t @ w_t - y_t) ** 2)
-                    loss.backward()
-                grad_torch = w_t.grad.detach().numpy()
-                """,
-                "Did you call `.backward()` twice on the same tensor (for example by running the "
-                "cell again)? Gradients accumulate in `.grad`; zero it (`w_t.grad.zero_()`) or "
-                "create the tensor afresh.",
+                "grad_torch = mse_grad(w_check)\n",
+                "Did you call the lesson's NumPy function `mse_grad`? It is the hand-derived "
+                "gradient of the mean squared error, and it involves no torch at all; `{name}` is "
+                "the gradient of the log-loss, read from `.grad` after `loss.backward()`.",
             ),
             WrongAnswer(
                 """
-                import torch
-
                 A_t = torch.tensor(A_diab, dtype=torch.float64)
-                y_t = torch.tensor(y_diab, dtype=torch.float64)
-                w_t = torch.tensor(w_check, dtype=torch.float64, requires_grad=True)
-                loss = torch.sum((A_t @ w_t - y_t) ** 2)
-                loss.backward()
-                grad_torch = w_t.grad.detach().numpy()
-                """,
-                "Did you sum the squared errors? The loss is their mean, so `{name}` is n times "
-                "too large.",
-            ),
-            WrongAnswer(
-                """
-                import torch
-
-                A_t = torch.tensor(A_diab, dtype=torch.float64)
-                y_t = torch.tensor(y_diab, dtype=torch.float64).reshape(-1, 1)
+                y_t = torch.tensor(y_high, dtype=torch.float64)
                 w_t = torch.tensor(w_check, dtype=torch.float64, requires_grad=True)
                 loss = torch.mean((A_t @ w_t - y_t) ** 2)
                 loss.backward()
                 grad_torch = w_t.grad.detach().numpy()
                 """,
-                "Did you make the targets a column of shape (n, 1)? Subtracting it from "
-                "predictions of shape (n,) broadcasts to an n × n matrix, a silent classic: "
-                "keep both 1-D.",
+                "Did you copy the worked example's squared error? This model predicts a "
+                "probability p = sigmoid(A w), and its loss is the log-loss of p.",
+            ),
+            WrongAnswer(
+                """
+                A_t = torch.tensor(A_diab, dtype=torch.float32)
+                y_t = torch.tensor(y_high, dtype=torch.float32)
+                w_t = torch.tensor(w_check, dtype=torch.float32, requires_grad=True)
+                p = torch.sigmoid(A_t @ w_t)
+                loss = -torch.mean(y_t * torch.log(p) + (1 - y_t) * torch.log(1 - p))
+                loss.backward()
+                grad_torch = w_t.grad.detach().numpy()
+                """,
+                "Did you compute in float32 (`torch.float32`, `.float()` or `torch.tensor` of a "
+                "Python list)? It keeps about 7 digits, so `{name}` is off in the 7th; create "
+                "every tensor with `dtype=torch.float64` to compare with NumPy.",
+            ),
+            WrongAnswer(
+                """
+                A_t = torch.tensor(A_diab, dtype=torch.float64)
+                y_t = torch.tensor(y_high, dtype=torch.float64)
+                w_t = torch.tensor(w_check, dtype=torch.float64, requires_grad=True)
+                for _ in range(2):
+                    p = torch.sigmoid(A_t @ w_t)
+                    loss = -torch.mean(y_t * torch.log(p) + (1 - y_t) * torch.log(1 - p))
+                    loss.backward()
+                grad_torch = w_t.grad.detach().numpy()
+                """,
+                "Did you call `.backward()` twice before reading `.grad` (in a loop, or once more "
+                "to check)? Gradients accumulate: the second call added the same gradient again. "
+                "Call it once, or zero `.grad` in between (`w_t.grad.zero_()`).",
+            ),
+            WrongAnswer(
+                """
+                A_t = torch.tensor(A_diab, dtype=torch.float64)
+                y_t = torch.tensor(y_high, dtype=torch.float64)
+                w_t = torch.tensor(w_check, dtype=torch.float64, requires_grad=True)
+                p = torch.sigmoid(A_t @ w_t)
+                loss = -torch.sum(y_t * torch.log(p) + (1 - y_t) * torch.log(1 - p))
+                loss.backward()
+                grad_torch = w_t.grad.detach().numpy()
+                """,
+                "Did you sum the losses of the examples? The loss is their mean, so `{name}` is "
+                "n times too large.",
+            ),
+            WrongAnswer(
+                """
+                A_t = torch.tensor(A_diab, dtype=torch.float64)
+                y_t = torch.tensor(y_high, dtype=torch.float64).reshape(-1, 1)
+                w_t = torch.tensor(w_check, dtype=torch.float64, requires_grad=True)
+                p = torch.sigmoid(A_t @ w_t)
+                loss = -torch.mean(y_t * torch.log(p) + (1 - y_t) * torch.log(1 - p))
+                loss.backward()
+                grad_torch = w_t.grad.detach().numpy()
+                """,
+                "Did you make the targets a column of shape (n, 1)? Combined with predictions of "
+                "shape (n,) it broadcasts to an n × n table, a silent classic: keep both 1-D.",
             ),
         ],
+        equivalent_mutants={
+            "line 1: keyword `dtype=torch.float64` dropped from `torch.tensor`": (
+                "`torch.tensor` of a float64 NumPy array is already float64."
+            ),
+            "line 2: keyword `dtype=torch.float64` dropped from `torch.tensor`": (
+                "`torch.tensor` of a float64 NumPy array is already float64."
+            ),
+            "line 3: keyword `dtype=torch.float64` dropped from `torch.tensor`": (
+                "`torch.tensor` of a float64 NumPy array is already float64."
+            ),
+            "line 5: `1 - p` -> `p - 1`": (
+                "log(p - 1) has the same derivative as log(1 - p), -1/(1 - p); its value is "
+                "NaN, but only the gradient is checked, and backward() never uses the value."
+            ),
+        },
     ),
 ]
