@@ -7,6 +7,14 @@ from mlcourse.exercise import Close, Exercise, Function, WrongAnswer
 
 _rng = np.random.default_rng(5)
 
+# --- 01.05.1: adjusting for two confounders ----------------------------------------------------
+_ONE_AFTER_THE_OTHER = (
+    "Did you subtract the {first} means, then the {second} means of what was left? That removes "
+    "an hour effect and a weather effect added together, not the mean of each (hour, weather) "
+    "combination, and rain does not cost as many rentals at 3 am as at 8 am. Group by both "
+    "columns at once."
+)
+
 # --- 01.05.2: the percentile bootstrap -----------------------------------------------------
 # Randomised answers are compared within a tolerance: with `seed` the reference is
 # reproducible, and a correct answer that draws its resamples differently still lands within
@@ -30,6 +38,16 @@ _BOOT_CASES = [
     # Few resamples of many values: the statistic applied along the wrong axis then gives an
     # interval about 0.27 wide on each side, which tells it apart from no resampling at all.
     dict(x=_rng.normal(0, 8, 3600), statistic=np.mean, level=0.5, num_resamples=400, seed=6),
+    # A skewed bootstrap distribution (the sd of 20 lognormal values): the normal interval
+    # (statistic ± z · bootstrap SE) is off by about 0.47 at both ends, BCa by more, while 300
+    # other seeds stay within 0.07 of the reference.
+    dict(
+        x=np.round(np.random.default_rng(11).lognormal(2, 0.9, 20), 1),
+        statistic=np.std,
+        level=0.9,
+        num_resamples=40_000,
+        seed=8,
+    ),
 ]
 
 # --- 01.05.3: two groups of unequal sizes and spreads --------------------------
@@ -125,54 +143,102 @@ _PAIRED_CASES = [
 EXERCISES = [
     Exercise(
         id="01.05.1",
-        title="Correlation within the hour of day",
-        checks={"r_within": Close(rtol=1e-6)},
+        title="Correlation within the hour of day and the weather",
+        checks={"r_hour_weather": Close(rtol=1e-6)},
         hints=[
-            "`bikes.groupby('hr')['hum'].transform('mean')` gives, on every row, the mean "
-            "humidity of that row's hour. Subtract it from `bikes['hum']`; do the same for "
-            "`bikes['bikers']`.",
-            "Then correlate the two centred columns: `np.corrcoef(hum_centred, "
-            "bikers_centred)[0, 1]`.",
+            '`bikes.groupby(["hr", "weathersit"])` makes one group per combination of hour '
+            'and weather; `.transform("mean")` on a column of it puts each row\'s group mean '
+            "on that row.",
+            'Subtract those means from `bikes["hum"]` and from `bikes["bikers"]`, then '
+            "`np.corrcoef(hum_centred, bikers_centred)[0, 1]`.",
         ],
         solution="""
-            hours = bikes.groupby("hr")
-            hum_centred = bikes["hum"] - hours["hum"].transform("mean")
-            bikers_centred = bikes["bikers"] - hours["bikers"].transform("mean")
-            r_within = np.corrcoef(hum_centred, bikers_centred)[0, 1]
+            groups = bikes.groupby(["hr", "weathersit"])
+            hum_centred = bikes["hum"] - groups["hum"].transform("mean")
+            bikers_centred = bikes["bikers"] - groups["bikers"].transform("mean")
+            r_hour_weather = np.corrcoef(hum_centred, bikers_centred)[0, 1]
         """,
         wrong_answers=[
-            WrongAnswer(
-                "r_within = np.corrcoef(bikes['hum'], bikes['bikers'])[0, 1]\n",
-                "Did you correlate the raw columns? That is the -0.29 of the text, which mixes "
-                "in the daily cycle. Subtract each hour's mean from both columns first.",
-            ),
-            WrongAnswer(
-                """
-                hours = bikes.groupby("hr")
-                bikers_centred = bikes["bikers"] - hours["bikers"].transform("mean")
-                r_within = np.corrcoef(bikes["hum"], bikers_centred)[0, 1]
-                """,
-                "Did you centre the rentals only? Humidity also follows the clock; subtract "
-                "each hour's mean humidity from `hum` too.",
-            ),
             WrongAnswer(
                 """
                 hours = bikes.groupby("hr")
                 hum_centred = bikes["hum"] - hours["hum"].transform("mean")
-                r_within = np.corrcoef(hum_centred, bikes["bikers"])[0, 1]
+                bikers_centred = bikes["bikers"] - hours["bikers"].transform("mean")
+                r_hour_weather = np.corrcoef(hum_centred, bikers_centred)[0, 1]
                 """,
-                "Did you centre the humidity only? Subtract each hour's mean rentals from "
+                "Did you subtract the hour-of-day means only? That is the -0.08 of the text. "
+                'Group by both columns at once: `bikes.groupby(["hr", "weathersit"])`.',
+            ),
+            WrongAnswer(
+                """
+                weather = bikes.groupby("weathersit")
+                hum_centred = bikes["hum"] - weather["hum"].transform("mean")
+                bikers_centred = bikes["bikers"] - weather["bikers"].transform("mean")
+                r_hour_weather = np.corrcoef(hum_centred, bikers_centred)[0, 1]
+                """,
+                "Did you subtract the weather means only? The clock still confounds that; "
+                "group by the hour and the weather together.",
+            ),
+            WrongAnswer(
+                """
+                hours = bikes.groupby("hr")
+                hum_1 = bikes["hum"] - hours["hum"].transform("mean")
+                bikers_1 = bikes["bikers"] - hours["bikers"].transform("mean")
+                weather = bikes["weathersit"]
+                hum_2 = hum_1 - hum_1.groupby(weather).transform("mean")
+                bikers_2 = bikers_1 - bikers_1.groupby(weather).transform("mean")
+                r_hour_weather = np.corrcoef(hum_2, bikers_2)[0, 1]
+                """,
+                _ONE_AFTER_THE_OTHER.format(first="hour-of-day", second="weather"),
+            ),
+            WrongAnswer(
+                """
+                weather = bikes.groupby("weathersit")
+                hum_1 = bikes["hum"] - weather["hum"].transform("mean")
+                bikers_1 = bikes["bikers"] - weather["bikers"].transform("mean")
+                hours = bikes["hr"]
+                hum_2 = hum_1 - hum_1.groupby(hours).transform("mean")
+                bikers_2 = bikers_1 - bikers_1.groupby(hours).transform("mean")
+                r_hour_weather = np.corrcoef(hum_2, bikers_2)[0, 1]
+                """,
+                _ONE_AFTER_THE_OTHER.format(first="weather", second="hour-of-day"),
+            ),
+            WrongAnswer(
+                "r_hour_weather = np.corrcoef(bikes['hum'], bikes['bikers'])[0, 1]\n",
+                "Did you correlate the raw columns? That is the -0.29 of the text, which mixes "
+                "in the daily cycle and the weather. Subtract each group's means first.",
+            ),
+            WrongAnswer(
+                """
+                groups = bikes.groupby(["hr", "weathersit"])
+                bikers_centred = bikes["bikers"] - groups["bikers"].transform("mean")
+                r_hour_weather = np.corrcoef(bikes["hum"], bikers_centred)[0, 1]
+                """,
+                "Did you centre the rentals only? Humidity also follows the clock and the "
+                "weather; subtract each group's mean humidity from `hum` too.",
+            ),
+            WrongAnswer(
+                """
+                groups = bikes.groupby(["hr", "weathersit"])
+                hum_centred = bikes["hum"] - groups["hum"].transform("mean")
+                r_hour_weather = np.corrcoef(hum_centred, bikes["bikers"])[0, 1]
+                """,
+                "Did you centre the humidity only? Subtract each group's mean rentals from "
                 "`bikers` too.",
             ),
             WrongAnswer(
                 """
-                r_within = np.mean(
-                    [np.corrcoef(g["hum"], g["bikers"])[0, 1] for _, g in bikes.groupby("hr")]
+                r_hour_weather = np.nanmean(
+                    [
+                        np.corrcoef(g["hum"], g["bikers"])[0, 1]
+                        for _, g in bikes.groupby(["hr", "weathersit"])
+                        if len(g) > 2
+                    ]
                 )
                 """,
-                "Did you average the 24 per-hour correlations? That is a different summary "
-                "(each hour counts equally, whatever its spread). `{name}` is one correlation "
-                "of the two centred columns.",
+                "Did you average the correlations within the groups? That is a different "
+                "summary (each group counts equally, whatever its size or spread). `{name}` is "
+                "one correlation of the two centred columns.",
             ),
         ],
         equivalent_mutants={
@@ -271,6 +337,36 @@ EXERCISES = [
                 "Did you pass fractions to `np.percentile`? It takes percentages from 0 to 100 "
                 "(`np.quantile` takes fractions from 0 to 1).",
             ),
+            WrongAnswer(
+                """
+                def bootstrap_ci(x, statistic, level, num_resamples, seed):
+                    rng = np.random.default_rng(seed)
+                    idx = rng.integers(0, len(x), size=(num_resamples, len(x)))
+                    se = statistic(x[idx], axis=1).std()
+                    z = stats.norm.ppf(0.5 + level / 2)
+                    return statistic(x) - z * se, statistic(x) + z * se
+                """,
+                "Did you take the statistic plus or minus z times the bootstrap standard error? "
+                "That normal interval is symmetric by construction; when the bootstrap "
+                "distribution is skewed its ends are wrong. The percentile interval reads both "
+                "ends off the bootstrap values: `np.percentile(values, ...)`.",
+            ),
+            WrongAnswer(
+                """
+                def bootstrap_ci(x, statistic, level, num_resamples, seed):
+                    result = stats.bootstrap(
+                        (x,),
+                        statistic,
+                        confidence_level=level,
+                        n_resamples=num_resamples,
+                        rng=np.random.default_rng(seed),
+                    )
+                    return result.confidence_interval.low, result.confidence_interval.high
+                """,
+                "Did you call `stats.bootstrap` with its default method? That is BCa, which "
+                "moves the percentiles to correct for bias and skewness; `{name}` is the plain "
+                "percentile interval. Write the resampling yourself (hint 1).",
+            ),
         ],
         equivalent_mutants={
             "line 6: `50` -> `51`": (
@@ -349,6 +445,17 @@ EXERCISES = [
                 "Did you use n_a + n_b - 2 degrees of freedom? That belongs to the pooled test; "
                 "Welch's test uses the Welch-Satterthwaite formula.",
             ),
+            WrongAnswer(
+                """
+                def welch_t_test(a, b):
+                    v_a, v_b = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
+                    t = (np.mean(a) - np.mean(b)) / np.sqrt(v_a + v_b)
+                    return t, 2 * stats.norm.sf(abs(t))
+                """,
+                "Did you take the p-value from the standard normal? With small groups t has "
+                "heavier tails than the normal, so that p-value is too small; use "
+                "`stats.t.sf(abs(t), df)` with the Welch-Satterthwaite df.",
+            ),
         ],
     ),
     Exercise(
@@ -415,6 +522,21 @@ EXERCISES = [
                 "Did you use `stats.norm.ppf(1 - power)`? That is -z_power, the quantile on the "
                 "wrong side; the condition needs `stats.norm.ppf(power)`.",
             ),
+            WrongAnswer(
+                """
+                def n_per_group(d, alpha, power):
+                    z_alpha, n = stats.norm.ppf(1 - alpha / 2), 1
+                    shift = d * np.sqrt(n / 2)
+                    while stats.norm.cdf(shift - z_alpha) + stats.norm.cdf(-shift - z_alpha) < power:
+                        n += 1
+                        shift = d * np.sqrt(n / 2)
+                    return n
+                """,
+                "Did you add the other tail, Φ(-d sqrt(n/2) - z)? That is a slightly better "
+                "approximation, but `{name}` asks for the n at which the one-term formula of "
+                "the text, Φ(d sqrt(n/2) - z_alpha), reaches `power`; the two differ by one "
+                "observation when power is low.",
+            ),
         ],
         equivalent_mutants={
             "line 5: call of `int` dropped": (
@@ -480,6 +602,45 @@ EXERCISES = [
                 "Did you return the decisions in sorted order? `{name}` must answer for each "
                 "p-value at its position in the input: put each decision back with the "
                 "indices from `np.argsort`.",
+            ),
+            WrongAnswer(
+                """
+                def holm(p_values, alpha):
+                    m = len(p_values)
+                    reject = np.zeros(m, dtype=bool)
+                    for k, i in enumerate(np.argsort(p_values)):
+                        if p_values[i] >= alpha / (m - k):
+                            break
+                        reject[i] = True
+                    return reject
+                """,
+                "Did you reject only when p < alpha / (m - k)? The rule is p ≤ alpha / (m - k): "
+                "a p-value equal to its threshold is rejected.",
+            ),
+            WrongAnswer(
+                """
+                def holm(p_values, alpha):
+                    p = np.asarray(p_values)
+                    m, order = len(p), np.argsort(p_values)
+                    reject = np.zeros(m, dtype=bool)
+                    for k in range(m - 1, -1, -1):
+                        if p[order[k]] <= alpha / (m - k):
+                            reject[order[: k + 1]] = True
+                            break
+                    return reject
+                """,
+                "Did you start from the largest p-value and reject everything below the first "
+                "one that passes? That is Hochberg's step-up procedure. Holm's steps *down*: "
+                "from the smallest p-value, stopping at the first that fails.",
+            ),
+            WrongAnswer(
+                """
+                def holm(p_values, alpha):
+                    return np.asarray(p_values) <= alpha
+                """,
+                "Did you compare every p-value with alpha itself? That is no correction at all: "
+                "with many tests it lets false positives through. Holm's thresholds run from "
+                "alpha / m up to alpha.",
             ),
         ],
         equivalent_mutants={
@@ -551,6 +712,40 @@ EXERCISES = [
                 "Did you apply the continuity correction (|b - c| - 1)²? It is a common variant, "
                 "but this exercise asks for the uncorrected (b - c)² / (b + c).",
             ),
+            WrongAnswer(
+                """
+                def mcnemar_statistic(y_true, y_hat_a, y_hat_b):
+                    right_a, right_b = y_hat_a == y_true, y_hat_b == y_true
+                    b, c = np.sum(right_a & ~right_b), np.sum(~right_a & right_b)
+                    return stats.chi2.sf((b - c) ** 2 / (b + c), df=1)
+                """,
+                "Did you return the p-value? `{name}` is the statistic (b - c)² / (b + c) "
+                "itself; the p-value would be `stats.chi2.sf(statistic, df=1)`.",
+            ),
+            WrongAnswer(
+                """
+                def mcnemar_statistic(y_true, y_hat_a, y_hat_b):
+                    right_a, right_b = y_hat_a == y_true, y_hat_b == y_true
+                    b, c = np.sum(right_a & ~right_b), np.sum(~right_a & right_b)
+                    return (b - c) / np.sqrt(b + c)
+                """,
+                "Did you return (b - c) / sqrt(b + c)? That is the standardised b, roughly a "
+                "standard normal Z; the chi-squared statistic is its square.",
+            ),
+            WrongAnswer(
+                """
+                def mcnemar_statistic(y_true, y_hat_a, y_hat_b):
+                    right_a, right_b = y_hat_a == y_true, y_hat_b == y_true
+                    table = [
+                        [np.sum(right_a & right_b), np.sum(right_a & ~right_b)],
+                        [np.sum(~right_a & right_b), np.sum(~right_a & ~right_b)],
+                    ]
+                    return stats.chi2_contingency(table, correction=False).statistic
+                """,
+                "Did you run a chi-squared test of independence on the 2 × 2 table? That asks "
+                "whether the two models' successes are *related*, not whether their accuracies "
+                "differ. McNemar uses only the two discordant counts: (b - c)² / (b + c).",
+            ),
         ],
         equivalent_mutants={
             "line 6: `b - c` -> `c - b`": ("The difference is squared."),
@@ -616,9 +811,23 @@ EXERCISES = [
                     signs = rng.choice([-1, 1], size=(num_permutations, len(d)))
                     return np.mean(np.abs((signs * d).sum(axis=1)) > abs(d.sum()))
                 """,
-                "Did you use `>`, or compare floating-point means (where rounding can break a "
-                "tie)? The p-value counts results *at least* as extreme as the one observed, "
-                "ties included: compare integer sums with `>=`.",
+                "Did you use `>`? The p-value counts results *at least* as extreme as the one "
+                "observed, ties included: compare with `>=`.",
+            ),
+            WrongAnswer(
+                """
+                def paired_permutation_test(correct_a, correct_b, num_permutations, seed):
+                    rng = np.random.default_rng(seed)
+                    a, b = np.asarray(correct_a, dtype=int), np.asarray(correct_b, dtype=int)
+                    observed = a.mean() - b.mean()
+                    signs = rng.choice([-1, 1], size=(num_permutations, len(a)))
+                    return np.mean(np.abs((signs * (a - b)).mean(axis=1)) >= abs(observed))
+                """,
+                "Did you compare floating-point means computed two different ways (the "
+                "observed a.mean() - b.mean(), the flipped ones as means of differences)? "
+                "Rounding makes equal values differ in the last digit (0.92 - 0.87 is not "
+                "0.05 in floating point), so ties are lost. Compare integer sums of the "
+                "differences, on both sides of `>=`.",
             ),
         ],
         equivalent_mutants={
