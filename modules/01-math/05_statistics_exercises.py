@@ -525,12 +525,11 @@ EXERCISES = [
             WrongAnswer(
                 """
                 def n_per_group(d, alpha, power):
-                    z_alpha, n = stats.norm.ppf(1 - alpha / 2), 1
+                    z_alpha = stats.norm.ppf(1 - alpha / 2)
+                    n = np.arange(1, 100_000)
                     shift = d * np.sqrt(n / 2)
-                    while stats.norm.cdf(shift - z_alpha) + stats.norm.cdf(-shift - z_alpha) < power:
-                        n += 1
-                        shift = d * np.sqrt(n / 2)
-                    return n
+                    both_tails = stats.norm.cdf(shift - z_alpha) + stats.norm.cdf(-shift - z_alpha)
+                    return int(n[np.argmax(both_tails >= power)])
                 """,
                 "Did you add the other tail, Φ(-d sqrt(n/2) - z)? That is a slightly better "
                 "approximation, but `{name}` asks for the n at which the one-term formula of "
