@@ -133,7 +133,7 @@ class NotebookRun(IPyNbFile):
         self.nb = notebook.read(self.path)
         if self.variant == SOLVED:
             self.nb = notebook.solved_copy(
-                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb)), strength=False
+                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb)), strength=True
             )
         cell_num = 0
         for cell in self.nb.cells:
