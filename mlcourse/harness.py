@@ -91,13 +91,6 @@ def shows_image(outputs) -> bool:
     )
 
 
-def pytest_collection_modifyitems(items):
-    """Notebook runs need kernels: `-m "not slow"` leaves them out of a quick inner loop."""
-    for item in items:
-        if isinstance(item, CourseCell):
-            item.add_marker(pytest.mark.slow)
-
-
 def pytest_collect_file(file_path, parent):
     mode = parent.config.getoption("course_notebooks")
     if file_path.suffix != ".ipynb" or mode == "off" or ".ipynb_checkpoints" in file_path.parts:
@@ -133,7 +126,7 @@ class NotebookRun(IPyNbFile):
         self.nb = notebook.read(self.path)
         if self.variant == SOLVED:
             self.nb = notebook.solved_copy(
-                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb)), strength=True
+                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb))
             )
         cell_num = 0
         for cell in self.nb.cells:
@@ -142,15 +135,10 @@ class NotebookRun(IPyNbFile):
             options = defaultdict(bool, find_metadata_tags(cell.metadata))
             options.update(dict(find_comment_markers(cell.source)))
             options.setdefault("check", False)
-            probe = notebook.tagged_id(cell, notebook.PROBE_TAG)
+            probe = notebook.tagged_id(cell, "probe:")
             if probe:
                 exercise_id, number = probe.rsplit(":", 1)
-                what = (
-                    "check strength"
-                    if number == notebook.STRENGTH_PROBE
-                    else f"wrong answer {number}"
-                )
-                role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} {what})"
+                role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} wrong answer {number})"
             else:
                 role, exercise_id = notebook.cell_role(cell)
                 name = f"Cell {cell_num}" + (f" ({exercise_id} {role})" if exercise_id else "")
