@@ -48,8 +48,12 @@ def attach_expected(exercises: list, spec_file: str) -> list:
     return exercises
 
 
-def released_spec(source: str) -> str:
-    """The spec's source without solution or wrong-answer code, loading stored values."""
+def released_spec(source: str, expected: bool = True) -> str:
+    """The spec's source without solution or wrong-answer code, loading stored values.
+
+    With ``expected=False``, the copy a grading kernel imports (``mlcourse.grading.confine``):
+    it loads no expected values either (the grading process alone holds them and compares), and
+    drops the ``equivalent_mutants`` notes, which quote variants of the solution."""
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -59,12 +63,20 @@ def released_spec(source: str) -> str:
             for keyword in node.keywords:
                 if keyword.arg == "solution":
                     keyword.value = ast.Constant(RELEASED_SOLUTION)
+                elif keyword.arg == "equivalent_mutants" and not expected:
+                    keyword.value = ast.Dict(keys=[], values=[])
         elif name == "WrongAnswer":
             if node.args:
                 node.args[0] = ast.Constant("")
             for keyword in node.keywords:
                 if keyword.arg == "code":
                     keyword.value = ast.Constant("")
+    if not expected:
+        return (
+            "# Released for grading: no solutions, no wrong-answer code, no expected values.\n"
+            + ast.unparse(tree)
+            + "\n"
+        )
     tail = ast.parse(
         "from mlcourse.release import attach_expected\n\n"
         "EXERCISES = attach_expected(EXERCISES, __file__)\n"

@@ -1,29 +1,58 @@
 """Grade a cohort: ``python -m mlcourse grade ASSIGNMENT.ipynb... --submissions DIR --out DIR``.
 
-1. For each assignment notebook, a pristine solved run (its own kernel) captures the expected
-   values and the values of each recorded wrong answer.
-2. For each student, the answer cells are lifted into the pristine notebook, which runs in a
-   limited kernel (``sandbox``); capture cells report the checked values.
-3. The grader compares those values with the expected ones (``checks.verdict``).
+1. For each assignment notebook, a pristine solved run (its own kernel; trusted, as it needs the
+   solutions) captures the expected values and the values of each recorded wrong answer. Its
+   time sets each submission's time budget (``Limits.submission_budget``).
+2. A released copy of what the lesson cells need, without solutions or expected values, is
+   written once (``confine.prepare``).
+3. For each student, the answer cells are lifted into the pristine notebook, which runs in a
+   limited kernel (``sandbox``) inside a bubblewrap sandbox that shows only that copy, the Python
+   environment, the data and an empty scratch folder (``confine``); capture cells report the
+   checked values.
+4. The grader compares those values with the expected ones (``checks.grade``).
+
+SIGINT or SIGTERM kills every worker and kernel at once; the students graded by then are written
+(gradebook, feedback, log) and ``GradingStopped`` is raised.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import signal
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlcourse import notebook
 from mlcourse.exercise import Exercise
-from mlcourse.grading import checks, codec, gradebook, lift, sandbox
+from mlcourse.grading import checks, codec, confine, gradebook, lift, sandbox
 from mlcourse.grading.gradebook import ExerciseResult, StudentResult
 from mlcourse.grading.sandbox import Limits
 from mlcourse.layout import course_root
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, NOT_GRADED
 from mlcourse.registry import load_exercises
+
+NO_SANDBOX = (
+    "graded without a sandbox (--no-sandbox): the submission's code could read and change "
+    "whatever the grading user can"
+)
+
+
+class GradingStopped(RuntimeError):
+    """SIGINT or SIGTERM stopped grading; the students graded by then were written."""
+
+    def __init__(self, signum: int, gradebook_path: Path, graded: int, total: int):
+        self.signum, self.gradebook_path = signum, gradebook_path
+        self.graded, self.total = graded, total
+        super().__init__(
+            f"stopped by {signal.Signals(signum).name}: every worker and kernel was killed; "
+            f"{graded} of {total} submission(s) were graded and written to {gradebook_path}. "
+            "Run the same command again to grade them all."
+        )
 
 
 @dataclass
@@ -35,6 +64,7 @@ class Assignment:
     hidden: dict  # exercise id -> {name: Comparator}
     hidden_dir: Path | None
     reference: dict = field(default_factory=dict)  # exercise id -> reference capture
+    reference_seconds: float = 0.0  # how long the reference run took
 
 
 def load_assignment(path: Path, hidden_dir: Path | None = None) -> Assignment:
@@ -94,32 +124,74 @@ def _course_fingerprint(assignments: list[Assignment]) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
 
 
-def _run(assignment: Assignment, answers: dict, folder: Path, limits: Limits, reference=False):
-    captures, scratch = folder / "captures", folder / "scratch"
-    captures.mkdir(parents=True, exist_ok=True)
-    scratch.mkdir(exist_ok=True)
-    graded = lift.grading_notebook(
-        assignment.pristine, answers, assignment.hidden_dir, captures, reference
-    )
+@dataclass(frozen=True)
+class Setting:
+    """How the submissions of one grading run are run."""
+
+    view: confine.View  # the released copy (scratch and captures are set per run)
+    bwrap: str | None  # None: --no-sandbox
+    budget: float  # seconds per submission
+
+    def view_for(self, folder: Path) -> confine.View:
+        return confine.for_run(self.view, folder, confined=self.bwrap is not None)
+
+
+def _link_data(folder: Path) -> None:
+    """Lesson cells find ``data/`` from their working folder (``folder/scratch``) upwards."""
+    data = course_root() / "data"
+    link = folder / "data"
+    if data.is_dir() and not link.exists():
+        link.symlink_to(data.resolve(), target_is_directory=True)
+
+
+def _run(
+    assignment: Assignment,
+    answers: dict,
+    folder: Path,
+    limits: Limits,
+    reference: bool = False,
+    view: confine.View | None = None,
+    bwrap: str | None = None,
+    budget: float | None = None,
+):
+    """Run the grading notebook of ``answers``: (notebook, RunResult, capture folder). Without
+    a ``view`` (the reference run) the kernel sees the course itself."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _link_data(folder)
+    if view is None:
+        scratch, captures = folder / "scratch", folder / "captures"
+        scratch.mkdir(exist_ok=True)
+        captures.mkdir(exist_ok=True)
+        hidden, out_dir = assignment.hidden_dir, captures
+    else:
+        scratch, captures = Path(view.scratch), Path(view.captures)
+        hidden, out_dir = view.inside().hidden, view.inside().captures
+    graded = lift.grading_notebook(assignment.pristine, answers, hidden, out_dir, reference)
     notebook.write(graded, folder / "graded.ipynb")
     job = sandbox.Job(
         notebook=str(folder / "graded.ipynb"),
         cwd=str(scratch),
         result=str(folder / "run.json"),
         limits=limits,
+        view=None if view is None else view.to_dict(),
+        bwrap=bwrap,
+        budget=budget,
     )
-    return graded, sandbox.run_job(job)
+    return graded, sandbox.run_job(job), captures
 
 
 def reference_run(assignment: Assignment, work: Path, limits: Limits | None = None) -> None:
     """Run the assignment with its reference solutions and keep each exercise's capture (the
-    expected observations, and each recorded wrong answer's) in ``assignment.reference``."""
+    expected observations, and each recorded wrong answer's) in ``assignment.reference``, and
+    the run's time in ``assignment.reference_seconds``."""
     answers = {e.id: e.solution for e in assignment.exercises}
     folder = work / f"reference-{assignment.notebook_id}"
     limits = (limits or Limits()).for_reference()
-    _, run = _run(assignment, answers, folder, limits, reference=True)
+    _, run, captures = _run(assignment, answers, folder, limits, reference=True)
+    if run.stopped == sandbox.STOPPED_BY_SIGNAL:
+        return
     for exercise in assignment.exercises:
-        path = folder / "captures" / f"{exercise.id}.json"
+        path = captures / f"{exercise.id}.json"
         if not path.exists():
             failures = [c["error"] for c in run.cells.values() if c["status"] != sandbox.OK]
             raise checks.GradingError(
@@ -127,6 +199,7 @@ def reference_run(assignment: Assignment, work: Path, limits: Limits | None = No
                 f"fix the notebook or its spec first (`make test`). Failures: {failures[:3]}"
             )
         assignment.reference[exercise.id] = codec.load(path)
+    assignment.reference_seconds = run.seconds
 
 
 def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> ExerciseResult:
@@ -187,12 +260,23 @@ def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> Exe
     return result
 
 
-def grade_student(student, submission, assignments, work, limits) -> tuple[StudentResult, list]:
+def _not_reached(assignment: Assignment, why: str) -> list[ExerciseResult]:
+    reason = f"its check never ran ({why})."
+    return [ExerciseResult(e.id, e.title, NOT_GRADED, reason) for e in assignment.exercises]
+
+
+def grade_student(
+    student, submission, assignments, work, limits, setting: Setting
+) -> tuple[StudentResult, list]:
     """Run and score one student's submission; never raises for a bad submission."""
     result, log = StudentResult(student), []
+    if setting.bwrap is None:
+        result.conditions.append(NO_SANDBOX)
     single = len(assignments) == 1
+    left = setting.budget or None
+    spent = f"{sandbox.BUDGET_SPENT}: {setting.budget:g} s per submission"
     for assignment in assignments:
-        folder = work / gradebook.safe_file_name(student) / assignment.notebook_id
+        folder = work / "runs" / gradebook.safe_file_name(student) / assignment.notebook_id
         ids = [e.id for e in assignment.exercises]
         path = locate(submission, assignment, single)
         try:
@@ -207,9 +291,27 @@ def grade_student(student, submission, assignments, work, limits) -> tuple[Stude
             log.append(f"{student}: {assignment.path.name}: not gradable: {err}")
             continue
         result.notes += lifted.notes
-        graded, run = _run(assignment, lifted.answers, folder, limits)
+        if left is not None and left < 1:  # spent on the notebooks before this one
+            result.exercises += _not_reached(assignment, sandbox.BUDGET_SPENT)
+            result.stopped = spent
+            log.append(f"{student}: {assignment.path.name}: not run: {spent}")
+            continue
+        graded, run, captures = _run(
+            assignment,
+            lifted.answers,
+            folder,
+            limits,
+            view=setting.view_for(folder),
+            bwrap=setting.bwrap,
+            budget=left,
+        )
+        if run.stopped == sandbox.STOPPED_BY_SIGNAL:
+            result.stopped = sandbox.STOPPED_BY_SIGNAL
+            return result, log
+        if left is not None:
+            left -= run.seconds
         for exercise in assignment.exercises:
-            item = _exercise_result(exercise, assignment, lifted, graded, run, folder / "captures")
+            item = _exercise_result(exercise, assignment, lifted, graded, run, captures)
             result.exercises.append(item)
             if item.status in (NOT_GRADED,) or (item.status == INCORRECT and "cell" in item.reason):
                 log.append(f"{student}: {exercise.id}: {item.status}: {item.reason}")
@@ -221,7 +323,10 @@ def grade_student(student, submission, assignments, work, limits) -> tuple[Stude
             result.notes.append(
                 f"the kernel was restarted {run.restarts} time(s), each time without the cell that stopped it"
             )
-        if not run.finished:
+        if run.stopped == sandbox.BUDGET_SPENT:
+            result.stopped = spent
+            result.notes.append(f"the submission ran out of its time budget ({setting.budget:g} s)")
+        elif not run.finished:
             result.notes.append(f"the notebook ran past its {limits.timeout:g} s limit")
         if run.output_bytes > 2**20:
             result.notes.append(f"the notebook printed {run.output_bytes / 2**20:.0f} MB of output")
@@ -232,34 +337,96 @@ def grade_student(student, submission, assignments, work, limits) -> tuple[Stude
     return result, log
 
 
+@contextlib.contextmanager
+def _stopping_on_signals():
+    """While grading, SIGINT and SIGTERM kill every worker (``sandbox.stop_all``) and are
+    recorded in the list this yields; the main loop then stops waiting."""
+    caught: list[int] = []
+
+    def stop(signum, frame):
+        caught.append(signum)
+        sandbox.stop_all()
+
+    sandbox.STOP.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield caught  # signals reach only the main thread; its caller handles them
+        return
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield caught
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _wait(futures, caught: list[int]) -> None:
+    """Wait for ``futures``, or until a signal is caught (then cancel those not started)."""
+    pending = set(futures)
+    while pending and not caught:
+        _, pending = wait(pending, timeout=0.2)
+    for future in pending:
+        future.cancel()
+
+
+def _sandbox_line(bwrap: str | None) -> str:
+    if bwrap is None:
+        return f"(all): WARNING {NO_SANDBOX}"
+    found = ".".join(map(str, confine.version(bwrap)))
+    return f"(all): each submission ran in a bubblewrap {found} sandbox ({bwrap})"
+
+
 def grade(
     assignment_paths: list[Path],
     submissions: Path,
     out: Path,
     hidden_dir: Path | None = None,
     limits: Limits | None = None,
+    sandboxed: bool = True,
 ) -> tuple[Path, list[StudentResult]]:
-    """Grade every submission; write gradebook.csv, feedback/ and grading.log under ``out``."""
+    """Grade every submission; write gradebook.csv, feedback/ and grading.log under ``out``.
+
+    ``sandboxed`` (the default) needs bubblewrap and raises ``confine.SandboxUnavailable``
+    without it; False runs the kernels unconfined and says so in every row and feedback file."""
     limits = limits or Limits()
+    bwrap = confine.require() if sandboxed else None
     students = find_submissions(submissions)
-    with tempfile.TemporaryDirectory(prefix="mlcourse-grading-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="mlcourse-grading-") as tmp,
+        _stopping_on_signals() as caught,
+    ):
         work = Path(tmp)
         assignments = [load_assignment(Path(p), hidden_dir) for p in assignment_paths]
         ids = [e.id for a in assignments for e in a.exercises]
         if len(set(ids)) != len(ids):
             raise ValueError("the same notebook is named twice among the assignment notebooks.")
+        view = confine.prepare([a.path for a in assignments], hidden_dir, work / "released")
         before = _course_fingerprint(assignments)
-        workers = max(1, limits.workers)
-        with ThreadPoolExecutor(workers) as pool:  # threads wait; the work is in subprocesses
-            list(pool.map(lambda a: reference_run(a, work, limits), assignments))
-            graded = list(
-                pool.map(
-                    lambda item: grade_student(item[0], item[1], assignments, work, limits),
-                    students.items(),
+        log = [_sandbox_line(bwrap)]
+        futures = []
+        with ThreadPoolExecutor(max(1, limits.workers)) as pool:  # threads wait on subprocesses
+            references = [pool.submit(reference_run, a, work, limits) for a in assignments]
+            _wait(references, caught)
+            if not caught:
+                for future in references:
+                    future.result()  # a GradingError: the assignment itself is broken
+                budget = limits.submission_budget([a.reference_seconds for a in assignments])
+                seconds = ", ".join(f"{a.reference_seconds:.1f} s" for a in assignments)
+                log.append(
+                    f"(all): time budget per submission: {budget:g} s (reference run {seconds})"
                 )
-            )
-        results = [r for r, _ in graded]
-        log = [line for _, lines in graded for line in lines]
+                setting = Setting(view, bwrap, budget)
+                futures = [
+                    pool.submit(grade_student, name, path, assignments, work, limits, setting)
+                    for name, path in students.items()
+                ]
+                _wait(futures, caught)
+        finished = [f for f in futures if f.done() and not f.cancelled()]
+        if caught:  # a run killed half-way is not kept: the next run grades it
+            finished = [f for f in finished if f.exception() is None]
+        done = [f.result() for f in finished]
+        done = [(r, lines) for r, lines in done if r.stopped != sandbox.STOPPED_BY_SIGNAL]
+        results = [r for r, _ in done]
+        log += [line for _, lines in done for line in lines]
         changed = sorted(
             p for p, h in _course_fingerprint(assignments).items() if before.get(p) != h
         )
@@ -268,5 +435,10 @@ def grade(
             print(
                 f"mlcourse grade: course files changed during grading: {changed}", file=sys.stderr
             )
+        if caught:
+            name = signal.Signals(caught[0]).name
+            log.insert(0, f"(all): STOPPED by {name}: {len(results)} of {len(students)} graded")
     path = gradebook.write_all(results, ids, Path(out), log)
+    if caught:
+        raise GradingStopped(caught[0], path, len(results), len(students))
     return path, results

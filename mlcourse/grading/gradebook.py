@@ -35,6 +35,8 @@ class StudentResult:
     exercises: list[ExerciseResult] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # why a notebook could not be graded
     notes: list[str] = field(default_factory=list)  # problems met, shown to the student too
+    stopped: str = ""  # what ended the run before some checks, e.g. the time budget
+    conditions: list[str] = field(default_factory=list)  # of the whole run, e.g. no sandbox
 
     @property
     def total(self) -> float:
@@ -46,9 +48,15 @@ class StudentResult:
         if self.unreadable and len(ungraded) == len(self.exercises):
             return NOT_GRADABLE, "; ".join(self.unreadable)
         if ungraded:
-            why = "; ".join(self.unreadable) or "the run stopped before their checks"
+            why = (
+                "; ".join(self.unreadable) or self.stopped or "the run stopped before their checks"
+            )
             return PARTIAL, f"not graded: {', '.join(ungraded)} ({why})"
         return GRADED, ""
+
+    def detail(self) -> str:
+        """The gradebook's ``detail``: why not fully graded, then the run's conditions."""
+        return "; ".join(part for part in [self.status()[1], *self.conditions] if part)
 
 
 def _number(value: float) -> str:
@@ -62,7 +70,7 @@ def write_csv(results: list[StudentResult], exercise_ids: list[str], path: Path)
     maximum = len(exercise_ids)
     for result in sorted(results, key=lambda r: r.student):
         scores = {e.exercise_id: e.score for e in result.exercises}
-        status, why = result.status()
+        status, _ = result.status()
         percent = 100 * result.total / maximum if maximum else 0.0
         writer.writerow(
             [
@@ -72,7 +80,7 @@ def write_csv(results: list[StudentResult], exercise_ids: list[str], path: Path)
                 maximum,
                 f"{percent:.1f}",
                 status,
-                why,
+                result.detail(),
             ]
         )
     Path(path).write_text(buffer.getvalue())
@@ -90,6 +98,10 @@ def feedback(result: StudentResult, maximum: int) -> str:
         "",
         f"**Score: {_number(result.total)} of {maximum}** — {status}" + (f": {why}" if why else ""),
         "",
+    ]
+    lines += [f"> {_cell(condition)}" for condition in result.conditions]
+    lines += [
+        *([""] if result.conditions else []),
         "| exercise | title | result | details |",
         "|---|---|---|---|",
     ]
