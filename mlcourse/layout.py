@@ -18,6 +18,7 @@ CAPSTONE_ID = "cap"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 SPEC_SUFFIX = "_exercises.py"  # NN_name.ipynb -> NN_name_exercises.py beside it
 CHECKPOINTS = ".ipynb_checkpoints"
+DATA = "data"  # data files committed with their provenance (data/PROVENANCE.md)
 
 # An exercise id is module.notebook.number: "01.02.3", or "cap.01.2" for the capstone.
 EXERCISE_ID = re.compile(rf"^(?P<notebook>(?:\d{{2}}|{CAPSTONE_ID})\.\d{{2}})\.(?P<number>\d+)$")
@@ -44,6 +45,18 @@ def course_root() -> Path:
             f"{root}; set {ROOT_VARIABLE} to the folder that holds them."
         )
     return root
+
+
+def data_file(name: str) -> Path:
+    """The path of a data file the course ships (``data/<name>``), wherever a notebook runs."""
+    path = course_root() / DATA / name
+    if not path.is_file():
+        shipped = sorted(p.name for p in (course_root() / DATA).glob("*") if p.is_file())
+        raise LayoutError(
+            f"the course has no data file {name!r}; data/ holds {shipped}. Data files are "
+            "committed with the course (nothing is downloaded): check the name."
+        )
+    return path
 
 
 def notebook_places(root: Path) -> list[Path]:
