@@ -37,11 +37,21 @@ def _strip(args) -> int:
 
 
 def _grade(args) -> int:
-    from mlcourse.grading.grade import grade
+    from mlcourse.grading.confine import SandboxUnavailable
+    from mlcourse.grading.grade import GradingStopped, grade
     from mlcourse.grading.sandbox import Limits
 
-    limits = Limits(args.workers, args.cell_timeout, args.timeout, args.memory_mb)
-    path, results = grade(args.notebooks, args.submissions, args.out, args.hidden, limits)
+    limits = Limits(**{f.name: getattr(args, f.name) for f in dataclasses.fields(Limits)})
+    try:
+        path, results = grade(
+            args.notebooks, args.submissions, args.out, args.hidden, limits, not args.no_sandbox
+        )
+    except SandboxUnavailable as err:
+        print(f"mlcourse grade: {err}", file=sys.stderr)
+        return 2
+    except GradingStopped as err:
+        print(f"mlcourse grade: {err}", file=sys.stderr)
+        return 128 + err.signum
     print(f"graded {len(results)} submission(s): {path}", file=sys.stderr)
     return 0
 
@@ -118,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
             default=limit.default,
             help=f"{limit.metadata['help']} (default: %(default)s)",
         )
+    grade.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run submissions without bubblewrap (each feedback file and row says so)",
+    )
     grade.set_defaults(run=_grade)
 
     release = commands.add_parser("release", help="copy modules for a cohort, without solutions")

@@ -44,7 +44,7 @@ UID = GID = 65534  # "nobody": no file inside belongs to it
 TMP_BYTES = 512 * 2**20  # /tmp (MLflow stores of the capstone live there)
 HOME_BYTES = 64 * 2**20
 SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
-ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives")
+ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "fonts")
 SKIPPED = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info", f"*{SPEC_SUFFIX}", "*_expected.json"
 )
@@ -282,8 +282,16 @@ def command(bwrap: str, view: View, kernel_dir: Path, argv: list[str]) -> list[s
     return [*args, "--", *argv]
 
 
-def kernel_folder() -> Path:
+KERNEL_BASE = "/tmp"
+
+
+def kernel_folder(grader: int) -> Path:
     """A short folder for one kernel's connection file and sockets (a Unix socket path holds
-    at most 107 bytes), at the same path inside the sandbox."""
-    base = "/tmp" if Path("/tmp").is_dir() else None
-    return Path(tempfile.mkdtemp(prefix="mlk-", dir=base))
+    at most 107 bytes), at the same path inside the sandbox; named after the ``grader``'s pid,
+    which removes what a killed worker left (``remove_kernel_folders``)."""
+    return Path(tempfile.mkdtemp(prefix=f"mlk-{grader}-", dir=KERNEL_BASE))
+
+
+def remove_kernel_folders(grader: int) -> None:
+    for folder in Path(KERNEL_BASE).glob(f"mlk-{grader}-*"):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import signal
 import sys
 import tempfile
@@ -438,6 +439,7 @@ def grade(
         if caught:
             name = signal.Signals(caught[0]).name
             log.insert(0, f"(all): STOPPED by {name}: {len(results)} of {len(students)} graded")
+    confine.remove_kernel_folders(os.getpid())  # those of workers killed before their end
     path = gradebook.write_all(results, ids, Path(out), log)
     if caught:
         raise GradingStopped(caught[0], path, len(results), len(students))

@@ -131,7 +131,8 @@ def run_job(job: Job, python: str = sys.executable, grace_s: float = 60) -> RunR
         try:
             worker.wait(timeout=job.seconds() + grace_s)
         except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)  # its kernel dies with it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGKILL)  # its kernel dies with it
             worker.wait()
         finally:
             with _workers_lock:
@@ -178,6 +179,8 @@ def _kernel_manager(job: Job, folder: Path, kernel_dir: Path | None):
         manager.transport = "ipc"
         manager.ip = str(kernel_dir / "k")
         manager.connection_file = str(kernel_dir / "kernel.json")
+    else:  # in the run's folder, not a temporary file a killed worker would leave behind
+        manager.connection_file = str(folder / "kernels" / "connection.json")
     return manager
 
 
@@ -259,7 +262,7 @@ async def _execute(job: Job) -> RunResult:
 def _kernel_folder() -> Path:
     from mlcourse.grading import confine
 
-    return confine.kernel_folder()
+    return confine.kernel_folder(os.getppid())
 
 
 async def _run_cells(client, nb, job: Job, deadline: float, skipped: dict, result):
