@@ -19,10 +19,14 @@ def pinned_requirements(path: Path = ROOT / "requirements.txt") -> list[str]:
 
 
 def render(pins: list[str], python: str = "3.11") -> str:
+    from mlcourse.install import PYTORCH_INDEX
+
+    # PyTorch's CPU wheels (torch==X resolves to X+cpu there): no multi-GB CUDA build on Linux.
+    cpu_index = f"      - --extra-index-url {PYTORCH_INDEX}/cpu"
     body = "\n".join(f"      - {pin}" for pin in pins)
     return (
         f"{HEADER}name: mlcourse\nchannels:\n  - conda-forge\ndependencies:\n"
-        f"  - python={python}\n  - pip\n  - pip:\n{body}\n      - -e .\n"
+        f"  - python={python}\n  - pip\n  - pip:\n{cpu_index}\n{body}\n      - -e .\n"
     )
 
 
