@@ -24,7 +24,7 @@ from mlcourse.exercise import (
 
 # --- a comparator for estimators the learner writes ----------------------------------------------
 
-# What the checks that fail without a message (a bare assert) test, in words.
+# What the checks that fail without a telling message (a bare assert) test, in words.
 _CHECK_MEANINGS = {
     "check_estimators_fit_returns_self": "`fit` should end with `return self`.",
     "check_regressors_train": (
@@ -40,8 +40,19 @@ _CHECK_MEANINGS = {
 
 
 def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return f"{type(err).__name__}: {text[0][:300]}" if text else type(err).__name__
+    """'ValueError: the first line of its message.' (a failed assert without its type)."""
+    lines = str(err).strip().splitlines()
+    if not lines:
+        return type(err).__name__
+    text = lines[0][:300].rstrip()
+    text = text if text.endswith((".", "!", "?")) else text + "."
+    return text if isinstance(err, AssertionError) else f"{type(err).__name__}: {text}"
+
+
+def _says_nothing(err: BaseException) -> bool:
+    """A bare assert, or NumPy's "Not equal to tolerance" that names no rule."""
+    text = str(err).strip()
+    return not text or text.startswith(("Not equal to tolerance", "Arrays are not"))
 
 
 @contextlib.contextmanager
@@ -83,10 +94,9 @@ def failed_sklearn_check(estimator: Any) -> tuple[str, str] | None:
     for result in results:
         if result["status"] == "failed":
             check, err = result["check_name"], result["exception"]
-            text = _first_line(err)
-            if check in _CHECK_MEANINGS and ":" not in text:  # a bare assert: say what it tests
-                text = _CHECK_MEANINGS[check]
-            return check, text
+            if check in _CHECK_MEANINGS and _says_nothing(err):  # say what the check tests
+                return check, _CHECK_MEANINGS[check]
+            return check, _first_line(err)
     return None
 
 
