@@ -51,7 +51,7 @@ class Limits:
         default=0.0,
         metadata={
             "help": "seconds per submission, all its notebooks and restarts together; 0: "
-            f"{BUDGET_FACTOR:g} x the reference run + {BUDGET_MARGIN_S:g} s"
+            f"{BUDGET_FACTOR:g} x the reference run + one cell timeout + {BUDGET_MARGIN_S:g} s"
         },
     )
 
@@ -60,10 +60,12 @@ class Limits:
         return Limits(1, max(self.cell_timeout, 120), max(self.timeout, 600), 8192)
 
     def submission_budget(self, reference_seconds: list[float]) -> float:
-        """Seconds one submission may take: ``budget``, else from the reference runs' times."""
+        """Seconds one submission may take: ``budget``, else from the reference runs' times,
+        with room for one cell that runs into its timeout (and the restart that follows)."""
         if self.budget > 0:
             return float(self.budget)
-        return float(math.ceil(sum(BUDGET_FACTOR * s + BUDGET_MARGIN_S for s in reference_seconds)))
+        seconds = sum(BUDGET_FACTOR * s + BUDGET_MARGIN_S for s in reference_seconds)
+        return float(math.ceil(seconds + self.cell_timeout))
 
 
 @dataclass

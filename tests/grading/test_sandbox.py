@@ -26,7 +26,7 @@ import pytest
 
 from mlcourse import notebook
 from mlcourse.grading import confine
-from mlcourse.grading.grade import Limits, grade
+from mlcourse.grading.grade import NO_SANDBOX, Limits, grade
 from tests.conftest import ROOT
 from tests.grading.cohort import IDS, NOTEBOOK, SOLUTION
 
@@ -386,3 +386,20 @@ def test_sigterm_stops_every_worker_and_kernel_and_keeps_what_was_graded(tmp_pat
     assert (out / "feedback" / "a_correct.md").exists()
     assert (out / "grading.log").read_text().startswith("(all): STOPPED by SIGTERM: 1 of 4 graded")
     assert not list(tmp.iterdir()), "the grader's temporary folder should be removed"
+
+
+def test_without_a_sandbox_every_row_and_feedback_file_says_so(tmp_path):
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    pristine = notebook.read(NOTEBOOK)
+    _write(notebook.with_answers(pristine, SOLUTION), submissions / "correct.ipynb")
+    _write(notebook.with_answers(pristine, {}), submissions / "empty.ipynb")
+    command = [sys.executable, "-m", "mlcourse", "grade", str(NOTEBOOK), "--submissions"]
+    command += [str(submissions), "--out", str(out), "--no-sandbox"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
+    assert [rows["correct"]["total"], rows["empty"]["total"]] == ["6", "0"]
+    for student, row in rows.items():
+        assert row["detail"] == NO_SANDBOX, row
+        assert f"> {NO_SANDBOX}" in (out / "feedback" / f"{student}.md").read_text()
+    assert (out / "grading.log").read_text().startswith(f"(all): WARNING {NO_SANDBOX}")
