@@ -80,6 +80,16 @@ def _picklable(cls: type):
             setattr(module, name, before)
 
 
+# The one check left out, by measurement: for the reference GDRegressor it took 0.15 of the
+# battery's 0.4 s (it refits on array-likes and DataFrames), and every mutant of a solution pays
+# it again. What it tests (input that is not an ndarray is converted) follows from
+# `validate_data`, which check_n_features_in and the NaN, dtype and 1-D checks already demand.
+SKIPPED_CHECKS = {
+    "check_regressor_data_not_an_array": "slowest check; validate_data, demanded by others, "
+    "converts array-likes"
+}
+
+
 def failed_sklearn_check(estimator: Any) -> tuple[str, str] | None:
     """(check name, what went wrong) for the first of scikit-learn's estimator checks that
     ``estimator`` fails, or None when it passes them all."""
@@ -88,7 +98,9 @@ def failed_sklearn_check(estimator: Any) -> tuple[str, str] | None:
     with _picklable(type(estimator)), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            results = check_estimator(estimator, on_fail=None)
+            results = check_estimator(
+                estimator, on_fail=None, expected_failed_checks=SKIPPED_CHECKS
+            )
         except Exception as err:  # noqa: BLE001 - e.g. tags that cannot be read
             return "check_estimator", _first_line(err)
     for result in results:
@@ -124,9 +136,9 @@ class SklearnEstimator(Comparator):
 
     0. ``predict`` (or ``transform``) before ``fit`` must raise ``NotFittedError``, as for the
        course's ``Estimator`` (scikit-learn's checks also accept an AttributeError there).
-    1. scikit-learn's own ``check_estimator`` (about 50 checks; 0.03 to 0.15 s on this kind of
-       class): the first failing check is the reason, and a recorded wrong answer matches by
-       the check it fails.
+    1. scikit-learn's own ``check_estimator`` (52 checks for a regressor, 47 for a transformer,
+       all but ``SKIPPED_CHECKS``; 0.03 to 0.3 s on these classes): the first failing check is
+       the reason, and a recorded wrong answer matches by the check it fails.
     2. Its output after ``fit(X, y)``: ``predict(X_new)`` for a predictor, ``transform(X_new)``
        for a transformer, compared with the reference solution's.
     """
