@@ -1,0 +1,667 @@
+"""Exercises of 04_testing.ipynb: a refactored module, a pytest file, tests that catch planted
+bugs, property tests.
+
+The planted bugs are module-level functions, so that the check (``TestSuite``) can run the
+learner's test on each of them, in the notebook and in a grading kernel alike.
+"""
+
+import ast
+import csv
+import warnings
+from pathlib import Path
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from mlcourse.exercise import Document, Exact, Exercise, Function, Rule, TestSuite, WrongAnswer
+
+# --- 02.04.1: a notebook cell refactored into a module ----------------------------------------
+
+
+def _first_days(last_day: int = 4) -> dict:
+    """Days 1 to ``last_day`` of the shipped bike-share data (22 to 24 rows a day)."""
+    path = Path(__file__).resolve().parents[2] / "data" / "bikeshare_hourly_2011.csv"
+    days, counts = [], []
+    with open(path, newline="", encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            if int(row["day"]) > last_day:
+                break
+            days.append(int(row["day"]))
+            counts.append(int(row["bikers"]))
+    return {"days": np.array(days), "counts": np.array(counts)}
+
+
+_DAILY_CASES = [
+    _first_days(),  # real hours, some missing: 24, 23, 22 and 23 rows
+    {"days": [1, 1, 1, 2, 2], "counts": [5, 0, 7, 3, 4]},
+    {"days": [3, 1, 3, 2, 1], "counts": [10, 20, 30, 40, 50]},  # not sorted by day
+    {"days": [7], "counts": [12]},
+    {"days": [], "counts": []},
+]
+
+
+def _parsed(text: str):
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _top_function(text: str, name: str):
+    tree = _parsed(text)
+    for node in tree.body if tree else []:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return node
+    return None
+
+
+def _is_constant(node) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_is_constant(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp):
+        return _is_constant(node.operand)
+    return False
+
+
+def _is_main_guard(node) -> bool:
+    """``if __name__ == "__main__":``, the one place a module may run a demo."""
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _no_work_at_import(text: str) -> bool:
+    """Only a docstring, imports, definitions and constants at the top level."""
+    tree = _parsed(text)
+    for index, node in enumerate(tree.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+            continue
+        if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the module docstring
+        assigned = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if assigned is not None and _is_constant(assigned):
+            continue
+        if _is_main_guard(node):
+            continue
+        return False
+    return True
+
+
+def _prints(text: str) -> bool:
+    tree = _parsed(text)
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+        for node in ast.walk(tree)
+    )
+
+
+_MODULE_RULES = [
+    Rule(
+        "`{name}` is not valid Python: paste the text into a cell of its own and run it to see "
+        "the error.",
+        lambda text: _parsed(text) is not None,
+    ),
+    Rule(
+        "`{name}` has no module docstring: start the file with a string that says what the "
+        'module is for, e.g. `"""Daily aggregates of the bike-share counts."""`.',
+        lambda text: ast.get_docstring(_parsed(text)) is not None,
+    ),
+    Rule(
+        "`{name}` does not define `daily_totals` at the top level of the module (a `def` that "
+        "starts in the first column).",
+        lambda text: _top_function(text, "daily_totals") is not None,
+    ),
+    Rule(
+        "`daily_totals` in `{name}` has no docstring: its first line should say what it "
+        "returns, then document the arguments.",
+        lambda text: ast.get_docstring(_top_function(text, "daily_totals")) is not None,
+    ),
+    Rule(
+        "`{name}` runs code when it is imported (a call or a computed value at the top level, "
+        "such as a leftover demo or loading data): keep only imports, constants and "
+        'definitions there, and put a demo under `if __name__ == "__main__":`.',
+        _no_work_at_import,
+    ),
+    Rule(
+        "`{name}` prints: a library function returns its result and leaves printing to the "
+        "caller. Remove the `print` calls.",
+        lambda text: not _prints(text),
+    ),
+]
+
+_MODULE_SOLUTION_TEXT = '''
+"""Daily aggregates of the hourly bike-share counts."""
+
+
+def daily_totals(days, counts):
+    """Total count per day, as a dict {day: total}.
+
+    days: the day of each row (any order, any number of rows per day).
+    counts: the count of each row, aligned with `days`.
+    """
+    totals = {}
+    for day, count in zip(days, counts):
+        totals[day] = totals.get(day, 0) + count
+    return totals
+'''
+
+
+def _module_answer(module_text: str) -> str:
+    return f"module_source = '''{module_text}'''\n" + (
+        'daily_totals = load_module("daily", module_source).daily_totals\n'
+    )
+
+
+# --- 02.04.2: a parametrised pytest file -------------------------------------------------------
+
+
+def hour_bucket(hour):
+    """The part of the day an hour (0-23) falls in."""
+    if not 0 <= hour <= 23:
+        raise ValueError(f"hour should be 0 to 23, got {hour!r}.")
+    return ("night", "morning", "afternoon", "evening")[hour // 6]
+
+
+def _bucket(hour, night_ends=6, morning_ends=12, afternoon_ends=18):
+    if hour < night_ends:
+        return "night"
+    if hour < morning_ends:
+        return "morning"
+    if hour < afternoon_ends:
+        return "afternoon"
+    return "evening"
+
+
+def bucket_rejects_midnight(hour):
+    if not 0 < hour <= 23:
+        raise ValueError(f"hour should be 0 to 23, got {hour!r}.")
+    return _bucket(hour)
+
+
+def bucket_five_is_morning(hour):
+    if not 0 <= hour <= 23:
+        raise ValueError(f"hour should be 0 to 23, got {hour!r}.")
+    return _bucket(hour, night_ends=5)
+
+
+def bucket_noon_is_morning(hour):
+    if not 0 <= hour <= 23:
+        raise ValueError(f"hour should be 0 to 23, got {hour!r}.")
+    return _bucket(hour, morning_ends=13)
+
+
+def bucket_six_pm_is_afternoon(hour):
+    if not 0 <= hour <= 23:
+        raise ValueError(f"hour should be 0 to 23, got {hour!r}.")
+    return _bucket(hour, afternoon_ends=19)
+
+
+def bucket_wraps_24(hour):
+    if hour < 0:
+        raise ValueError(f"hour should be 0 to 23, got {hour!r}.")
+    return _bucket(hour % 24)
+
+
+def bucket_accepts_negative(hour):
+    if hour > 23:
+        raise ValueError(f"hour should be 0 to 23, got {hour!r}.")
+    return ("night", "morning", "afternoon", "evening")[hour // 6]
+
+
+_BUCKET_BUGS = {
+    "hour 0 (midnight) is rejected": bucket_rejects_midnight,
+    "hour 5 is already morning": bucket_five_is_morning,
+    "hour 12 (noon) is still morning": bucket_noon_is_morning,
+    "hour 18 is still afternoon": bucket_six_pm_is_afternoon,
+    "hour 24 is accepted (it wraps round to night)": bucket_wraps_24,
+    "a negative hour is accepted": bucket_accepts_negative,
+}
+
+
+def _pytest_answer(test_body: str) -> str:
+    return (
+        "test_source = '''\nimport pytest\nfrom buckets import hour_bucket\n\n"
+        + test_body
+        + "'''\n"
+        + 'test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")\n'
+    )
+
+
+_BUCKET_TABLE = """
+@pytest.mark.parametrize(
+    "hour, expected",
+    [(0, "night"), (5, "night"), (6, "morning"), (11, "morning"),
+     (12, "afternoon"), (17, "afternoon"), (18, "evening"), (23, "evening")],
+)
+def test_bucket_boundaries(hour, expected):
+    assert hour_bucket(hour) == expected
+"""
+
+_BUCKET_RAISES = """
+
+@pytest.mark.parametrize("hour", [-1, 24])
+def test_hours_outside_the_day_are_rejected(hour):
+    with pytest.raises(ValueError):
+        hour_bucket(hour)
+"""
+
+# --- 02.04.3: a test that catches every planted bug -------------------------------------------
+
+
+def moving_average(values, window):
+    """Mean of every run of `window` consecutive values (the reference)."""
+    if window < 1:
+        raise ValueError(f"window should be at least 1, got {window!r}.")
+    values = np.asarray(values, dtype=float)
+    if window > len(values):
+        return np.empty(0)
+    return sliding_window_view(values, window).mean(axis=1)
+
+
+def average_drops_last_window(values, window):
+    if window < 1:
+        raise ValueError(f"window should be at least 1, got {window!r}.")
+    values = np.asarray(values, dtype=float)
+    return np.array([values[i : i + window].mean() for i in range(len(values) - window)])
+
+
+def average_long_window_raises(values, window):
+    if window < 1:
+        raise ValueError(f"window should be at least 1, got {window!r}.")
+    return sliding_window_view(np.asarray(values, dtype=float), window).mean(axis=1)
+
+
+def average_skips_nan(values, window):
+    if window < 1:
+        raise ValueError(f"window should be at least 1, got {window!r}.")
+    values = np.asarray(values, dtype=float)
+    if window > len(values):
+        return np.empty(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window
+        return np.nanmean(sliding_window_view(values, window), axis=1)
+
+
+def average_running_sums(values, window):
+    if window < 1:
+        raise ValueError(f"window should be at least 1, got {window!r}.")
+    sums = np.cumsum(np.concatenate([[0.0], np.asarray(values, dtype=float)]))
+    return (sums[window:] - sums[:-window]) / window
+
+
+def average_in_place(values, window):
+    if window < 1:
+        raise ValueError(f"window should be at least 1, got {window!r}.")
+    values = np.asarray(values, dtype=float)  # no copy when `values` is already a float array
+    if window > len(values):
+        return np.empty(0)
+    values /= window
+    return sliding_window_view(values, window).sum(axis=1)
+
+
+def average_accepts_zero_window(values, window):
+    values = np.asarray(values, dtype=float)
+    if window > len(values):
+        return np.empty(0)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # the mean of an empty window
+        return sliding_window_view(values, window).mean(axis=1)
+
+
+_AVERAGE_BUGS = {
+    "the last window is dropped": average_drops_last_window,
+    "a window longer than the input raises instead of giving an empty array": (
+        average_long_window_raises
+    ),
+    "a window with a NaN gets the mean of its other values": average_skips_nan,
+    "a NaN spoils every later window too (running sums)": average_running_sums,
+    "the input array is divided in place": average_in_place,
+    "window 0 is accepted instead of raising ValueError": average_accepts_zero_window,
+}
+
+
+def _average_answer(values: str, nan_case: str, nan_assert: str) -> str:
+    return (
+        "def test_moving_average(moving_average):\n"
+        f"    values = {values}\n"
+        "    assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])\n"
+        "    assert np.array_equal(values, [2.0, 4.0, 6.0, 8.0])\n"
+        "    assert len(moving_average(values, 5)) == 0\n"
+        f"    smoothed = moving_average(np.array({nan_case}), 2)\n"
+        f"    assert {nan_assert}\n"
+        "    with pytest.raises(ValueError):\n"
+        "        moving_average(values, window=0)\n"
+    )
+
+
+_FLOATS = "np.array([2.0, 4.0, 6.0, 8.0])"
+_NAN_CASE = "[np.nan, 2.0, 4.0]"
+_NAN_ASSERT = "np.isnan(smoothed[0]) and smoothed[1] == 3.0"
+
+# --- 02.04.4: property tests for a data transform ---------------------------------------------
+
+
+def minmax_scale(x):
+    """Scale a 1-D array to [0, 1]; a constant array maps to zeros (the reference)."""
+    x = np.asarray(x, dtype=float)
+    span = x.max() - x.min()
+    if span == 0:
+        return np.zeros_like(x)
+    return (x - x.min()) / span
+
+
+def minmax_assumes_sorted(x):
+    x = np.asarray(x, dtype=float)
+    span = x[-1] - x[0]
+    if span == 0:
+        return np.zeros_like(x)
+    return (x - x[0]) / span
+
+
+def minmax_epsilon(x):
+    x = np.asarray(x, dtype=float)
+    return (x - x.min()) / (x.max() - x.min() + 1e-9)
+
+
+def minmax_constant_nan(x):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (x - x.min()) / (x.max() - x.min())
+
+
+def minmax_sorts(x):
+    x = np.sort(np.asarray(x, dtype=float))
+    span = x[-1] - x[0]
+    if span == 0:
+        return np.zeros_like(x)
+    return (x - x[0]) / span
+
+
+def minmax_in_place(x):
+    x = np.asarray(x, dtype=float)
+    x -= x.min()
+    span = x.max()
+    if span > 0:
+        x /= span
+    return x
+
+
+_MINMAX_BUGS = {
+    "it scales by the first and last values, as if the input were sorted": minmax_assumes_sorted,
+    "it adds 1e-9 to the range, so the largest value misses 1 (badly, for a small range)": (
+        minmax_epsilon
+    ),
+    "a constant input (one value, say) gives NaN instead of zeros": minmax_constant_nan,
+    "it returns the scaled values sorted, not in the input's order": minmax_sorts,
+    "it scales the input array in place": minmax_in_place,
+}
+
+
+def _property_answer(draw: str, checks: str) -> str:
+    return (
+        "def test_minmax_properties(minmax_scale):\n"
+        "    rng = np.random.default_rng(0)\n"
+        "    for _ in range(300):\n"
+        f"        x = {draw}\n"
+        "        before = x.copy()\n"
+        "        y = minmax_scale(x)\n" + checks
+    )
+
+
+_DRAW = "rng.normal(size=rng.integers(1, 20)) * 10.0 ** rng.uniform(-12, 6)"
+_UNCHANGED = "        assert np.array_equal(x, before)\n"
+_ENDS = "        assert y.min() == 0 and (y.max() == 1 or np.ptp(x) == 0)\n"
+_ORDER = "        assert np.all(np.diff(y[np.argsort(x)]) >= 0)\n"
+
+# Mutants of the property test that still pass on the reference and still catch every bug.
+_PROPERTY_TEST_VARIANTS = {
+    "line 2: `0` -> `1`": "another seed draws other inputs of the same kinds.",
+    "line 3: `300` -> `301`": "one draw more changes nothing that 300 missed.",
+    "line 3: `300` -> `299`": "the last draw is not the only one to catch a bug.",
+    "line 4: `*` -> `/`": "dividing by a random scale varies the scale as much.",
+    "line 4: `10.0 ** rng.uniform(-12, 6)` -> `10.0 * rng.uniform(-12, 6)`": (
+        "scales between -120 and 60 still give ranges that the exact ends catch."
+    ),
+    "line 4: `10.0 ** rng.uniform(-12, 6)` -> `rng.uniform(-12, 6) ** 10.0`": (
+        "this scale, too, varies over many orders of magnitude."
+    ),
+    "line 4: `10.0` -> `20.0`": "powers of 20 cover the scales as well.",
+    "line 4: `10.0` -> `5.0`": "powers of 5 cover the scales as well.",
+    "line 4: `6` -> `7`": "the scales reach one power of ten further.",
+    "line 4: `6` -> `5`": "the scales stop one power of ten earlier.",
+    "line 4: `20` -> `21`": "lengths up to 20 instead of 19.",
+    "line 4: `20` -> `19`": "lengths up to 18 instead of 19.",
+    "line 4: `12` -> `13`": "the scales reach one power of ten lower.",
+    "line 4: `12` -> `11`": "the scales stop one power of ten higher.",
+    "line 7: arguments 1 and 2 of `np.array_equal` swapped": "equality is symmetric.",
+    "line 9: `np.diff(y[np.argsort(x)]) >= 0` -> `np.diff(y[np.argsort(x)]) > 0`": (
+        "normal draws have no ties, so the reference's sorted outputs strictly increase too."
+    ),
+}
+
+EXERCISES = [
+    Exercise(
+        id="02.04.1",
+        title="Refactor a notebook cell into a module",
+        checks={
+            "module_source": Document(kind="text", rules=_MODULE_RULES),
+            "daily_totals": Function(cases=_DAILY_CASES, returns=Exact()),
+        },
+        hints=[
+            "The function gets everything through its arguments: loop over "
+            "`zip(days, counts)` and add each count to its day's total in a dict "
+            "(`totals.get(day, 0) + count`). No `reshape`: a day may have any number of rows.",
+            "The text needs three things: a docstring as its first statement, the `def` with "
+            "a docstring of its own, and nothing else that runs at import (no `print`, no data "
+            'loading). Then `daily_totals = load_module("daily", module_source).daily_totals`.',
+        ],
+        solution=_module_answer(_MODULE_SOLUTION_TEXT),
+        wrong_answers=[
+            WrongAnswer(
+                _module_answer(
+                    '\n"""Daily aggregates of the hourly bike-share counts."""\n'
+                    "import numpy as np\n\n\n"
+                    "def daily_totals(days, counts):\n"
+                    '    """Total count per day, as a dict {day: total}."""\n'
+                    "    counts = np.asarray(counts)\n"
+                    "    n_days = len(counts) // 24\n"
+                    "    totals = counts[: n_days * 24].reshape(n_days, 24).sum(axis=1)\n"
+                    "    return {day: total for day, total in zip(sorted(set(days)), totals)}\n"
+                ),
+                "Did you keep the cell's `reshape(-1, 24)`? It assumes every day has 24 rows "
+                "in order; the data has missing hours, so the days drift apart. Group by the "
+                "day each row belongs to instead.",
+            ),
+            WrongAnswer(
+                _module_answer(
+                    _MODULE_SOLUTION_TEXT.replace("totals.get(day, 0) + count", "count")
+                ),
+                "Did you assign each count to its day (`totals[day] = count`) instead of adding "
+                "it to the day's total? Only the last row of each day survives.",
+            ),
+            WrongAnswer(
+                _module_answer(
+                    _MODULE_SOLUTION_TEXT + "\n\nprint(daily_totals([1, 1, 2], [3, 4, 5]))\n"
+                ),
+                "Did you leave a demo call at the bottom of the module? It runs on every "
+                '`import`. Delete it, or move it under `if __name__ == "__main__":`.',
+            ),
+            WrongAnswer(
+                _module_answer(
+                    "\ndef daily_totals(days, counts):\n"
+                    "    totals = {}\n"
+                    "    for day, count in zip(days, counts):\n"
+                    "        totals[day] = totals.get(day, 0) + count\n"
+                    "    return totals\n"
+                ),
+                "Did you leave out the docstrings? The next person (you in a month) reads them "
+                "first: one for the module, one for the function.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="02.04.2",
+        title="A parametrised pytest file for the hour buckets",
+        checks={"test_hour_bucket": TestSuite(correct=hour_bucket, bugs=_BUCKET_BUGS)},
+        hints=[
+            "Off-by-one bugs live at the edges of each range: test the first and the last hour "
+            "of every bucket (0 and 5, 6 and 11, ...), one row of the parametrize table each.",
+            "Add a second test, parametrised over hours just outside the day (-1 and 24), that "
+            "expects the error: `with pytest.raises(ValueError): hour_bucket(hour)`.",
+        ],
+        solution=_pytest_answer(_BUCKET_TABLE + _BUCKET_RAISES),
+        wrong_answers=[
+            WrongAnswer(
+                _pytest_answer("def test_hour_bucket():\n    assert hour_bucket(8) == 'morning'\n"),
+                "Did you test one typical hour? Bugs sit at the edges: parametrise over the "
+                "first and last hour of every bucket.",
+            ),
+            WrongAnswer(
+                _pytest_answer(
+                    "@pytest.mark.parametrize('hour, expected', [(0, 'night'), (6, 'morning'), "
+                    "(12, 'afternoon'), (18, 'evening')])\n"
+                    "def test_bucket_starts(hour, expected):\n"
+                    "    assert hour_bucket(hour) == expected\n" + _BUCKET_RAISES
+                ),
+                "Did you test only the first hour of each bucket? A bucket that ends an hour "
+                "early (5 already morning) passes that; test the last hour of each bucket too.",
+            ),
+            WrongAnswer(
+                _pytest_answer(_BUCKET_TABLE),
+                "Did you leave out the hours outside the day? `{name}` should also check that "
+                "-1 and 24 raise ValueError, with `pytest.raises`.",
+            ),
+            WrongAnswer(
+                _pytest_answer(
+                    _BUCKET_TABLE.replace('(6, "morning")', '(6, "night")') + _BUCKET_RAISES
+                ),
+                "Did you put hour 6 in the night? The night is hours 0 to 5; a test that "
+                "expects the wrong value fails on the correct code.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="02.04.3",
+        title="A test that catches six planted bugs",
+        checks={"test_moving_average": TestSuite(correct=moving_average, bugs=_AVERAGE_BUGS)},
+        hints=[
+            "Write one small case per promise of the docstring: a normal input (counts the "
+            "windows), a window longer than the input, a NaN with values after it, a window "
+            "of 0, and a check that the float array you passed in still holds its values.",
+            "With `values = np.array([2.0, 4.0, 6.0, 8.0])`, window 2 must give 3, 5, 7 and "
+            "leave `values` as it was; `[np.nan, 2.0, 4.0]` with window 2 gives NaN, then 3.0. "
+            "For window 0: `with pytest.raises(ValueError): moving_average(values, window=0)`.",
+        ],
+        solution=_average_answer(_FLOATS, _NAN_CASE, _NAN_ASSERT),
+        wrong_answers=[
+            WrongAnswer(
+                "def test_moving_average(moving_average):\n"
+                "    values = np.array([2.0, 4.0, 6.0, 8.0])\n"
+                "    assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])\n",
+                "Did you test only the happy path? One typical input catches the dropped "
+                "window and nothing else: add a case for each edge the docstring promises.",
+            ),
+            WrongAnswer(
+                _average_answer("[2.0, 4.0, 6.0, 8.0]", _NAN_CASE, _NAN_ASSERT),
+                "Did you pass a list to test that the input is unchanged? `np.asarray` copies a "
+                "list, so the in-place bug cannot touch it; pass a float NumPy array and "
+                "compare it afterwards.",
+            ),
+            WrongAnswer(
+                _average_answer(_FLOATS, "[2.0, np.nan]", "np.isnan(smoothed[0])"),
+                "Did your NaN case only have windows that contain the NaN? Put values after "
+                "it, so that a NaN which leaks into later windows shows.",
+            ),
+        ],
+        equivalent_mutants={
+            "line 3: arguments 1 and 2 of `np.allclose` swapped": (
+                "The two arrays differ by far more than the tolerance whenever they differ at "
+                "all here, so the comparison gives the same verdict either way round."
+            ),
+            "line 4: arguments 1 and 2 of `np.array_equal` swapped": (
+                "Equality is symmetric: `np.array_equal(a, b) == np.array_equal(b, a)`."
+            ),
+            "line 5: `5` -> `6`": (
+                "Any window longer than the four values tests the same promise: the reference "
+                "gives an empty array and the bug that raises still raises."
+            ),
+            "line 6: `np.array([np.nan, 2.0, 4.0])` -> `[np.nan, 2.0, 4.0]`": (
+                "The implementations convert a list and an array alike (`np.asarray`), and "
+                "this case does not test in-place changes, so the verdicts are the same."
+            ),
+        },
+    ),
+    Exercise(
+        id="02.04.4",
+        title="Property tests for a min-max scaler",
+        checks={"test_minmax_properties": TestSuite(correct=minmax_scale, bugs=_MINMAX_BUGS)},
+        hints=[
+            "Draw many inputs from a seeded generator, with random lengths (1 included: a single "
+            "value is constant) and random scales (`10.0 ** rng.uniform(-12, 6)`): some bugs "
+            "show only on tiny ranges or one-element inputs.",
+            "For every draw assert: the input is unchanged (compare it with a copy taken "
+            "before the call); the smallest output is exactly 0 and the largest exactly 1, "
+            "unless the input is constant (`np.ptp(x) == 0`); the order is kept: "
+            "`np.all(np.diff(y[np.argsort(x)]) >= 0)`.",
+        ],
+        solution=_property_answer(_DRAW, _UNCHANGED + _ENDS + _ORDER),
+        wrong_answers=[
+            WrongAnswer(
+                "def test_minmax_properties(minmax_scale):\n"
+                "    assert np.allclose(minmax_scale(np.array([1.0, 2.0, 3.0])), [0.0, 0.5, 1.0])\n",
+                "Did you test one example? It is sorted, has a range of 2 and more than one "
+                "value, so every planted bug passes it; draw many random inputs and assert "
+                "properties that hold for all of them.",
+            ),
+            WrongAnswer(
+                _property_answer(
+                    "rng.normal(size=rng.integers(1, 20))",
+                    _UNCHANGED + "        assert np.isclose(y.min(), 0) and "
+                    "(np.isclose(y.max(), 1) or np.ptp(x) == 0)\n" + _ORDER,
+                ),
+                "Did you draw inputs of one scale only and compare the ends with a tolerance? "
+                "Adding 1e-9 to the range is invisible at scale 1; draw the scale too "
+                "(`10.0 ** rng.uniform(-12, 6)`), or require the largest output to be exactly 1.",
+            ),
+            WrongAnswer(
+                _property_answer(
+                    "rng.normal(size=rng.integers(2, 20)) * 10.0 ** rng.uniform(-12, 6)",
+                    _UNCHANGED + _ENDS + _ORDER,
+                ),
+                "Did you draw at least two values each time? A constant input, such as a "
+                "single value, is where the division by zero hides: let the length be 1 too.",
+            ),
+            WrongAnswer(
+                _property_answer(
+                    _DRAW,
+                    _UNCHANGED
+                    + "        assert np.all((y >= 0) & (y <= 1))\n"
+                    + _ENDS
+                    + "        assert np.allclose(minmax_scale(y), y)\n",
+                ),
+                "Did you leave out the order? A scaler that returns its output sorted keeps "
+                "every value in [0, 1] and is idempotent; check that the output is in the "
+                "input's order.",
+            ),
+            WrongAnswer(
+                _property_answer(_DRAW, _ENDS + _ORDER),
+                "Did you check that the input is left as it was? Keep a copy "
+                "(`before = x.copy()`) and compare it with `x` after the call: a scaler that "
+                "works in place changes the caller's data.",
+            ),
+        ],
+        equivalent_mutants={
+            description: "The test still passes on the reference and still fails on each "
+            "planted bug: " + reason
+            for description, reason in _PROPERTY_TEST_VARIANTS.items()
+        },
+    ),
+]
