@@ -304,31 +304,6 @@ _CONFIG_CHECK = Calls(
     mentions=[words for _, words in _CONFIG],
 )
 
-_CONFIG_SOLUTION = """
-@dataclass(frozen=True)
-class TrainConfig:
-    \"\"\"Settings of one training run, checked when it is created.\"\"\"
-
-    lr: float = 0.01
-    num_epochs: int = 10
-    batch_size: int = 32
-
-    def __post_init__(self):
-        if self.lr <= 0:
-            raise ValueError(f"lr should be > 0, got {self.lr!r}; try 0.01.")
-        for name in ("num_epochs", "batch_size"):
-            value = getattr(self, name)
-            if not isinstance(value, int):
-                raise TypeError(f"{name} should be an int, got {value!r}; write it without quotes or decimals.")
-            if value < 1:
-                raise ValueError(f"{name} should be at least 1, got {value!r}.")
-"""
-
-
-def _config_variant(old: str, new: str) -> str:
-    assert old in _CONFIG_SOLUTION, old
-    return _CONFIG_SOLUTION.replace(old, new)
-
 
 EXERCISES = [
     Exercise(
@@ -709,42 +684,135 @@ EXERCISES = [
             "`batch_size`, first `if not isinstance(value, int): raise TypeError(...)`, then "
             "`if value < 1: raise ValueError(...)`, naming the field and the value.",
         ],
-        solution=_CONFIG_SOLUTION,
+        solution="""
+            @dataclass(frozen=True)
+            class TrainConfig:
+                \"\"\"Settings of one training run, checked when it is created.\"\"\"
+
+                lr: float = 0.01
+                num_epochs: int = 10
+                batch_size: int = 32
+
+                def __post_init__(self):
+                    if self.lr <= 0:
+                        raise ValueError(f"lr should be > 0, got {self.lr!r}; try 0.01.")
+                    for name in ("num_epochs", "batch_size"):
+                        value = getattr(self, name)
+                        if not isinstance(value, int):
+                            raise TypeError(f"{name} should be an int, got {value!r}; write it without quotes or decimals.")
+                        if value < 1:
+                            raise ValueError(f"{name} should be at least 1, got {value!r}.")
+        """,
         wrong_answers=[
             WrongAnswer(
-                _config_variant("@dataclass(frozen=True)", "@dataclass"),
+                """
+                    @dataclass
+                    class TrainConfig:
+                        \"\"\"Settings of one training run, checked when it is created.\"\"\"
+
+                        lr: float = 0.01
+                        num_epochs: int = 10
+                        batch_size: int = 32
+
+                        def __post_init__(self):
+                            if self.lr <= 0:
+                                raise ValueError(f"lr should be > 0, got {self.lr!r}; try 0.01.")
+                            for name in ("num_epochs", "batch_size"):
+                                value = getattr(self, name)
+                                if not isinstance(value, int):
+                                    raise TypeError(f"{name} should be an int, got {value!r}; write it without quotes or decimals.")
+                                if value < 1:
+                                    raise ValueError(f"{name} should be at least 1, got {value!r}.")
+                """,
                 "Did you leave out `frozen=True`? Then `config.lr = 10` is allowed after the "
                 "checks have run, and nothing validates it.",
             ),
             WrongAnswer(
-                _config_variant(
-                    "            if not isinstance(value, int):\n"
-                    '                raise TypeError(f"{name} should be an int, got {value!r}; '
-                    'write it without quotes or decimals.")\n',
-                    "",
-                ).replace("            if value < 1:", "            if int(value) < 1:"),
+                """
+                    @dataclass(frozen=True)
+                    class TrainConfig:
+                        \"\"\"Settings of one training run, checked when it is created.\"\"\"
+
+                        lr: float = 0.01
+                        num_epochs: int = 10
+                        batch_size: int = 32
+
+                        def __post_init__(self):
+                            if self.lr <= 0:
+                                raise ValueError(f"lr should be > 0, got {self.lr!r}; try 0.01.")
+                            for name in ("num_epochs", "batch_size"):
+                                value = getattr(self, name)
+                                if int(value) < 1:
+                                    raise ValueError(f"{name} should be at least 1, got {value!r}.")
+                """,
                 "Did you rely on the type hints? Python does not enforce them: "
                 "`num_epochs=2.5` or `batch_size='32'` get through unless `__post_init__` "
                 "checks the type (`isinstance(value, int)`) and raises a TypeError.",
             ),
             WrongAnswer(
-                _config_variant(
-                    '            raise ValueError(f"lr should be > 0, got {self.lr!r}; try 0.01.")',
-                    '            raise ValueError("the learning rate must be positive")',
-                ),
+                """
+                    @dataclass(frozen=True)
+                    class TrainConfig:
+                        \"\"\"Settings of one training run, checked when it is created.\"\"\"
+
+                        lr: float = 0.01
+                        num_epochs: int = 10
+                        batch_size: int = 32
+
+                        def __post_init__(self):
+                            if self.lr <= 0:
+                                raise ValueError("the learning rate must be positive")
+                            for name in ("num_epochs", "batch_size"):
+                                value = getattr(self, name)
+                                if not isinstance(value, int):
+                                    raise TypeError(f"{name} should be an int, got {value!r}; write it without quotes or decimals.")
+                                if value < 1:
+                                    raise ValueError(f"{name} should be at least 1, got {value!r}.")
+                """,
                 "Did you leave the field's name or the bad value out of the message? Say what "
                 'was expected and what was got: `f"lr should be > 0, got {{self.lr!r}}"`.',
             ),
             WrongAnswer(
-                _config_variant("        if self.lr <= 0:", "        if self.lr < 0:"),
+                """
+                    @dataclass(frozen=True)
+                    class TrainConfig:
+                        \"\"\"Settings of one training run, checked when it is created.\"\"\"
+
+                        lr: float = 0.01
+                        num_epochs: int = 10
+                        batch_size: int = 32
+
+                        def __post_init__(self):
+                            if self.lr < 0:
+                                raise ValueError(f"lr should be > 0, got {self.lr!r}; try 0.01.")
+                            for name in ("num_epochs", "batch_size"):
+                                value = getattr(self, name)
+                                if not isinstance(value, int):
+                                    raise TypeError(f"{name} should be an int, got {value!r}; write it without quotes or decimals.")
+                                if value < 1:
+                                    raise ValueError(f"{name} should be at least 1, got {value!r}.")
+                """,
                 "Did you accept `lr=0.0`? A step size of zero trains nothing; require `lr > 0`.",
             ),
             WrongAnswer(
-                _config_variant(
-                    "        if self.lr <= 0:\n"
-                    '            raise ValueError(f"lr should be > 0, got {self.lr!r}; try 0.01.")\n',
-                    '        assert self.lr > 0, f"lr should be > 0, got {self.lr!r}"\n',
-                ),
+                """
+                    @dataclass(frozen=True)
+                    class TrainConfig:
+                        \"\"\"Settings of one training run, checked when it is created.\"\"\"
+
+                        lr: float = 0.01
+                        num_epochs: int = 10
+                        batch_size: int = 32
+
+                        def __post_init__(self):
+                            assert self.lr > 0, f"lr should be > 0, got {self.lr!r}"
+                            for name in ("num_epochs", "batch_size"):
+                                value = getattr(self, name)
+                                if not isinstance(value, int):
+                                    raise TypeError(f"{name} should be an int, got {value!r}; write it without quotes or decimals.")
+                                if value < 1:
+                                    raise ValueError(f"{name} should be at least 1, got {value!r}.")
+                """,
                 "Did you validate with `assert`? Python skips asserts when run with `-O`, and "
                 "an AssertionError does not say that a value was bad; raise a ValueError.",
             ),

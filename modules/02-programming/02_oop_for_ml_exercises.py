@@ -208,42 +208,6 @@ _GD_X += np.array([1.0, -0.5, 0.3])
 _GD_Y = _GD_X @ np.array([2.0, -1.0, 3.0]) + 5.0 + _gd_rng.normal(scale=0.3, size=40)
 _GD_X_NEW = _gd_rng.normal(size=(10, 3)) * 2
 
-_GD_SOLUTION = """
-class GDRegressor(RegressorMixin, BaseEstimator):
-    \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
-
-    def __init__(self, lr=0.1, num_epochs=100):
-        self.lr = lr
-        self.num_epochs = num_epochs
-
-    def fit(self, X, y):
-        X, y = validate_data(self, X, y, y_numeric=True)
-        self.coef_ = np.zeros(X.shape[1])
-        self.intercept_ = 0.0
-        for _ in range(self.num_epochs):
-            error = X @ self.coef_ + self.intercept_ - y
-            self.coef_ = self.coef_ - self.lr * 2 * X.T @ error / len(y)
-            self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()
-        return self
-
-    def predict(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return X @ self.coef_ + self.intercept_
-"""
-
-
-_Y_NUMERIC = (
-    "y_numeric only turns an object-dtype y into floats; gradient descent's arithmetic "
-    "(`X @ coef_ - y`) computes with the same double-precision numbers from an object y, and "
-    "fails on non-numbers either way (the lesson's ridge needs it: np.linalg refuses objects)."
-)
-
-
-def _gd_variant(old: str, new: str) -> str:
-    assert old in _GD_SOLUTION, old
-    return _GD_SOLUTION.replace(old, new)
-
 
 # --- 02.02.2: a transformer ------------------------------------------------------------------------
 _clip_rng = np.random.default_rng(4)
@@ -251,31 +215,6 @@ _CLIP_X = _clip_rng.standard_t(df=2, size=(60, 3)) * np.array([1.0, 10.0, 0.1])
 _CLIP_X_NEW = np.vstack(  # rows beyond the training range, and a batch with its own spread
     [_clip_rng.standard_t(df=2, size=(8, 3)) * np.array([3.0, 30.0, 0.3]), _CLIP_X[:4] * 0.5]
 )
-
-_CLIP_SOLUTION = """
-class QuantileClipper(TransformerMixin, BaseEstimator):
-    \"\"\"Clip each column to the quantiles `lower` and `upper` learned in `fit`.\"\"\"
-
-    def __init__(self, lower=0.05, upper=0.95):
-        self.lower = lower
-        self.upper = upper
-
-    def fit(self, X, y=None):
-        X = validate_data(self, X)
-        self.lower_ = np.quantile(X, self.lower, axis=0)
-        self.upper_ = np.quantile(X, self.upper, axis=0)
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return np.clip(X, self.lower_, self.upper_)
-"""
-
-
-def _clip_variant(old: str, new: str) -> str:
-    assert old in _CLIP_SOLUTION, old
-    return _CLIP_SOLUTION.replace(old, new)
 
 
 # --- 02.02.3: a grid search over a pipeline --------------------------------------------------------
@@ -310,83 +249,216 @@ EXERCISES = [
         checks={"GDRegressor": SklearnEstimator(_GD_X, _GD_Y, _GD_X_NEW)},
         hints=[
             "Copy the shape of `RidgeRegressor`: `__init__` stores `lr` and `num_epochs` as they "
-            "are; `fit` calls `validate_data(self, X, y, y_numeric=True)`, starts from `coef_ = np.zeros(...)` "
-            "and `intercept_ = 0.0` and loops `num_epochs` times; `predict` calls "
+            "are; `fit` calls `validate_data(self, X, y, y_numeric=True)`, starts from "
+            "`coef_ = np.zeros(...)` and `intercept_ = 0.0` and loops `num_epochs` times; "
+            "`predict` calls "
             "`check_is_fitted(self)` and `validate_data(self, X, reset=False)`.",
             "One step: `error = X @ self.coef_ + self.intercept_ - y`, then "
             "`self.coef_ = self.coef_ - self.lr * 2 * X.T @ error / len(y)` and "
             "`self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()`. "
             "Finish `fit` with `return self`.",
         ],
-        solution=_GD_SOLUTION,
+        solution="""
+            class GDRegressor(RegressorMixin, BaseEstimator):
+                \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
+
+                def __init__(self, lr=0.1, num_epochs=100):
+                    self.lr = lr
+                    self.num_epochs = num_epochs
+
+                def fit(self, X, y):
+                    X, y = validate_data(self, X, y, y_numeric=True)
+                    self.coef_ = np.zeros(X.shape[1])
+                    self.intercept_ = 0.0
+                    for _ in range(self.num_epochs):
+                        error = X @ self.coef_ + self.intercept_ - y
+                        self.coef_ = self.coef_ - self.lr * 2 * X.T @ error / len(y)
+                        self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()
+                    return self
+
+                def predict(self, X):
+                    check_is_fitted(self)
+                    X = validate_data(self, X, reset=False)
+                    return X @ self.coef_ + self.intercept_
+        """,
         wrong_answers=[
             WrongAnswer(
-                _gd_variant(
-                    "        self.coef_ = np.zeros(X.shape[1])\n"
-                    "        self.intercept_ = 0.0\n"
-                    "        for _ in range(self.num_epochs):\n"
-                    "            error = X @ self.coef_ + self.intercept_ - y\n"
-                    "            self.coef_ = self.coef_ - self.lr * 2 * X.T @ error / len(y)\n"
-                    "            self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()\n",
-                    "        A = np.column_stack([np.ones(len(X)), X])\n"
-                    "        w = np.linalg.lstsq(A, y, rcond=None)[0]\n"
-                    "        self.intercept_, self.coef_ = w[0], w[1:]\n",
-                ),
+                """
+                    class GDRegressor(RegressorMixin, BaseEstimator):
+                        \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
+
+                        def __init__(self, lr=0.1, num_epochs=100):
+                            self.lr = lr
+                            self.num_epochs = num_epochs
+
+                        def fit(self, X, y):
+                            X, y = validate_data(self, X, y, y_numeric=True)
+                            A = np.column_stack([np.ones(len(X)), X])
+                            w = np.linalg.lstsq(A, y, rcond=None)[0]
+                            self.intercept_, self.coef_ = w[0], w[1:]
+                            return self
+
+                        def predict(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return X @ self.coef_ + self.intercept_
+                """,
                 "Did you solve least squares directly? That is where gradient descent ends up "
                 "after enough steps; `{name}` should take exactly `num_epochs` steps of size "
                 "`lr`, so that both hyperparameters mean something.",
             ),
             WrongAnswer(
-                _gd_variant(" * 2 * X.T @ error / len(y)", " * 2 * X.T @ error").replace(
-                    "error.mean()", "error.sum()"
-                ),
+                """
+                    class GDRegressor(RegressorMixin, BaseEstimator):
+                        \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
+
+                        def __init__(self, lr=0.1, num_epochs=100):
+                            self.lr = lr
+                            self.num_epochs = num_epochs
+
+                        def fit(self, X, y):
+                            X, y = validate_data(self, X, y, y_numeric=True)
+                            self.coef_ = np.zeros(X.shape[1])
+                            self.intercept_ = 0.0
+                            for _ in range(self.num_epochs):
+                                error = X @ self.coef_ + self.intercept_ - y
+                                self.coef_ = self.coef_ - self.lr * 2 * X.T @ error
+                                self.intercept_ = self.intercept_ - self.lr * 2 * error.sum()
+                            return self
+
+                        def predict(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return X @ self.coef_ + self.intercept_
+                """,
                 "Did you sum the gradient over the rows instead of averaging it? The step then "
                 "grows with the number of rows and gradient descent diverges; divide by "
                 "`len(y)` (or use `.mean()`).",
             ),
             WrongAnswer(
-                _gd_variant("self.coef_ = np.zeros", "self.coef = np.zeros")
-                .replace("self.coef_ = self.coef_", "self.coef = self.coef")
-                .replace("X @ self.coef_", "X @ self.coef"),
+                """
+                    class GDRegressor(RegressorMixin, BaseEstimator):
+                        \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
+
+                        def __init__(self, lr=0.1, num_epochs=100):
+                            self.lr = lr
+                            self.num_epochs = num_epochs
+
+                        def fit(self, X, y):
+                            X, y = validate_data(self, X, y, y_numeric=True)
+                            self.coef = np.zeros(X.shape[1])
+                            self.intercept_ = 0.0
+                            for _ in range(self.num_epochs):
+                                error = X @ self.coef + self.intercept_ - y
+                                self.coef = self.coef - self.lr * 2 * X.T @ error / len(y)
+                                self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()
+                            return self
+
+                        def predict(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return X @ self.coef + self.intercept_
+                """,
                 "Did you name a learned attribute without the trailing underscore (`coef`)? "
                 "scikit-learn reads public attributes without `_` as hyperparameters; whatever "
                 "`fit` learns is named with a trailing `_` (`coef_`).",
             ),
             WrongAnswer(
-                _gd_variant(
-                    "        self.num_epochs = num_epochs\n",
-                    "        self.num_epochs = num_epochs\n        self.losses_ = []\n",
-                ),
+                """
+                    class GDRegressor(RegressorMixin, BaseEstimator):
+                        \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
+
+                        def __init__(self, lr=0.1, num_epochs=100):
+                            self.lr = lr
+                            self.num_epochs = num_epochs
+                            self.losses_ = []
+
+                        def fit(self, X, y):
+                            X, y = validate_data(self, X, y, y_numeric=True)
+                            self.coef_ = np.zeros(X.shape[1])
+                            self.intercept_ = 0.0
+                            for _ in range(self.num_epochs):
+                                error = X @ self.coef_ + self.intercept_ - y
+                                self.coef_ = self.coef_ - self.lr * 2 * X.T @ error / len(y)
+                                self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()
+                            return self
+
+                        def predict(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return X @ self.coef_ + self.intercept_
+                """,
                 "Did you create an attribute in `__init__` (`self.losses_ = []`)? `__init__` "
                 "stores the hyperparameters and nothing else; create what `fit` learns inside "
                 "`fit`.",
             ),
             WrongAnswer(
-                _gd_variant(
-                    "        self.lr = lr\n",
-                    "        if lr <= 0:\n"
-                    "            raise ValueError(f'lr should be > 0, got {lr!r}')\n"
-                    "        self.lr = lr\n",
-                ),
+                """
+                    class GDRegressor(RegressorMixin, BaseEstimator):
+                        \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
+
+                        def __init__(self, lr=0.1, num_epochs=100):
+                            if lr <= 0:
+                                raise ValueError(f'lr should be > 0, got {lr!r}')
+                            self.lr = lr
+                            self.num_epochs = num_epochs
+
+                        def fit(self, X, y):
+                            X, y = validate_data(self, X, y, y_numeric=True)
+                            self.coef_ = np.zeros(X.shape[1])
+                            self.intercept_ = 0.0
+                            for _ in range(self.num_epochs):
+                                error = X @ self.coef_ + self.intercept_ - y
+                                self.coef_ = self.coef_ - self.lr * 2 * X.T @ error / len(y)
+                                self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()
+                            return self
+
+                        def predict(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return X @ self.coef_ + self.intercept_
+                """,
                 "Did you validate `lr` in `__init__`? `set_params` (which GridSearchCV calls) "
                 "never runs `__init__`, so the check would be skipped there; validate "
                 "hyperparameters at the start of `fit`.",
             ),
             WrongAnswer(
-                _gd_variant(
-                    "            error = X @ self.coef_ + self.intercept_ - y\n",
-                    "            error = X @ self.coef_ - y\n",
-                ).replace(
-                    "            self.intercept_ = self.intercept_ - self.lr * 2 * error.mean()\n",
-                    "",
-                ),
+                """
+                    class GDRegressor(RegressorMixin, BaseEstimator):
+                        \"\"\"Linear regression fitted by full-batch gradient descent on the mean squared error.\"\"\"
+
+                        def __init__(self, lr=0.1, num_epochs=100):
+                            self.lr = lr
+                            self.num_epochs = num_epochs
+
+                        def fit(self, X, y):
+                            X, y = validate_data(self, X, y, y_numeric=True)
+                            self.coef_ = np.zeros(X.shape[1])
+                            self.intercept_ = 0.0
+                            for _ in range(self.num_epochs):
+                                error = X @ self.coef_ - y
+                                self.coef_ = self.coef_ - self.lr * 2 * X.T @ error / len(y)
+                            return self
+
+                        def predict(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return X @ self.coef_ + self.intercept_
+                """,
                 "Did you leave out the intercept? Without it every prediction line passes "
                 "through 0; learn `intercept_` with its own gradient, `2 * error.mean()`.",
             ),
         ],
         equivalent_mutants={
-            "line 9: keyword `y_numeric=True` dropped from `validate_data`": _Y_NUMERIC,
-            "line 9: `True` -> `False`": _Y_NUMERIC,
+            "line 9: keyword `y_numeric=True` dropped from `validate_data`": (
+                "y_numeric only turns an object-dtype y into floats; gradient descent's "
+                "arithmetic (`X @ coef_ - y`) computes with the same double-precision numbers "
+                "from an object y, and fails on non-numbers either way (the lesson's ridge needs "
+                "it: np.linalg refuses object arrays)."
+            ),
+            "line 9: `True` -> `False`": (
+                "y_numeric=False is the default, the same as dropping the keyword (see above)."
+            ),
         },
     ),
     Exercise(
@@ -401,37 +473,118 @@ EXERCISES = [
             "`upper_`; in `transform`: `np.clip(X, self.lower_, self.upper_)`, after "
             "`check_is_fitted(self)` and `validate_data(self, X, reset=False)`.",
         ],
-        solution=_CLIP_SOLUTION,
+        solution="""
+            class QuantileClipper(TransformerMixin, BaseEstimator):
+                \"\"\"Clip each column to the quantiles `lower` and `upper` learned in `fit`.\"\"\"
+
+                def __init__(self, lower=0.05, upper=0.95):
+                    self.lower = lower
+                    self.upper = upper
+
+                def fit(self, X, y=None):
+                    X = validate_data(self, X)
+                    self.lower_ = np.quantile(X, self.lower, axis=0)
+                    self.upper_ = np.quantile(X, self.upper, axis=0)
+                    return self
+
+                def transform(self, X):
+                    check_is_fitted(self)
+                    X = validate_data(self, X, reset=False)
+                    return np.clip(X, self.lower_, self.upper_)
+        """,
         wrong_answers=[
             WrongAnswer(
-                _clip_variant(
-                    "        return np.clip(X, self.lower_, self.upper_)\n",
-                    "        low = np.quantile(X, self.lower, axis=0)\n"
-                    "        high = np.quantile(X, self.upper, axis=0)\n"
-                    "        return np.clip(X, low, high)\n",
-                ),
+                """
+                    class QuantileClipper(TransformerMixin, BaseEstimator):
+                        \"\"\"Clip each column to the quantiles `lower` and `upper` learned in `fit`.\"\"\"
+
+                        def __init__(self, lower=0.05, upper=0.95):
+                            self.lower = lower
+                            self.upper = upper
+
+                        def fit(self, X, y=None):
+                            X = validate_data(self, X)
+                            self.lower_ = np.quantile(X, self.lower, axis=0)
+                            self.upper_ = np.quantile(X, self.upper, axis=0)
+                            return self
+
+                        def transform(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            low = np.quantile(X, self.lower, axis=0)
+                            high = np.quantile(X, self.upper, axis=0)
+                            return np.clip(X, low, high)
+                """,
                 "Did you compute the quantiles in `transform`? Then a row's output depends on "
                 "the rows that come with it, and a single row is never clipped: a leak from the "
                 "batch. Use the limits `fit` learned (`self.lower_`, `self.upper_`).",
             ),
             WrongAnswer(
-                _clip_variant("self.lower, axis=0)", "self.lower)").replace(
-                    "self.upper, axis=0)", "self.upper)"
-                ),
+                """
+                    class QuantileClipper(TransformerMixin, BaseEstimator):
+                        \"\"\"Clip each column to the quantiles `lower` and `upper` learned in `fit`.\"\"\"
+
+                        def __init__(self, lower=0.05, upper=0.95):
+                            self.lower = lower
+                            self.upper = upper
+
+                        def fit(self, X, y=None):
+                            X = validate_data(self, X)
+                            self.lower_ = np.quantile(X, self.lower)
+                            self.upper_ = np.quantile(X, self.upper)
+                            return self
+
+                        def transform(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return np.clip(X, self.lower_, self.upper_)
+                """,
                 "Did you leave out `axis=0`? Without it `np.quantile` gives one pair of limits "
                 "for all columns together; each column needs its own.",
             ),
             WrongAnswer(
-                _clip_variant("np.quantile(X, self.lower", "np.percentile(X, self.lower").replace(
-                    "np.quantile(X, self.upper", "np.percentile(X, self.upper"
-                ),
+                """
+                    class QuantileClipper(TransformerMixin, BaseEstimator):
+                        \"\"\"Clip each column to the quantiles `lower` and `upper` learned in `fit`.\"\"\"
+
+                        def __init__(self, lower=0.05, upper=0.95):
+                            self.lower = lower
+                            self.upper = upper
+
+                        def fit(self, X, y=None):
+                            X = validate_data(self, X)
+                            self.lower_ = np.percentile(X, self.lower, axis=0)
+                            self.upper_ = np.percentile(X, self.upper, axis=0)
+                            return self
+
+                        def transform(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return np.clip(X, self.lower_, self.upper_)
+                """,
                 "Did you call `np.percentile` with 0.05? It takes percentages from 0 to 100, so "
                 "0.05 is the 0.05th percentile; `np.quantile` takes fractions from 0 to 1.",
             ),
             WrongAnswer(
-                _clip_variant("self.lower_ = ", "self.low = ")
-                .replace("self.upper_ = ", "self.high = ")
-                .replace("self.lower_, self.upper_", "self.low, self.high"),
+                """
+                    class QuantileClipper(TransformerMixin, BaseEstimator):
+                        \"\"\"Clip each column to the quantiles `lower` and `upper` learned in `fit`.\"\"\"
+
+                        def __init__(self, lower=0.05, upper=0.95):
+                            self.lower = lower
+                            self.upper = upper
+
+                        def fit(self, X, y=None):
+                            X = validate_data(self, X)
+                            self.low = np.quantile(X, self.lower, axis=0)
+                            self.high = np.quantile(X, self.upper, axis=0)
+                            return self
+
+                        def transform(self, X):
+                            check_is_fitted(self)
+                            X = validate_data(self, X, reset=False)
+                            return np.clip(X, self.low, self.high)
+                """,
                 "Did you name the learned limits without a trailing underscore (`low`, `high`)? "
                 "Public attributes without `_` are hyperparameters to scikit-learn; learned "
                 "values end with `_` (`lower_`).",
