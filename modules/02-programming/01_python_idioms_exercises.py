@@ -63,8 +63,12 @@ class Yields(Comparator):
         return None
 
 
-def _sequence_view(returns: Comparator, call: dict) -> tuple:
-    return ("raised", call["raised"], tuple(call["missing"])) if "raised" in call else call
+@dataclass(frozen=True)
+class AsDict(Exact):
+    """Exactly equal, a dict subclass (defaultdict, Counter) read as the plain dict it holds."""
+
+    def observe(self, name, value):
+        return dict(value) if isinstance(value, dict) else value
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,9 @@ class EndlessStream:
     def __init__(self, limit: int):
         self.limit, self.read = limit, 0
 
+    def __repr__(self):
+        return "<an endless stream 0, 1, 2, ...>"
+
     def __iter__(self):
         return self
 
@@ -215,6 +222,9 @@ class OneShot:
 
     def __init__(self, rows):
         self.rows, self.started = list(rows), False
+
+    def __repr__(self):
+        return f"<a read-once stream of {len(self.rows)} rows>"
 
     def __iter__(self):
         if self.started:
@@ -380,7 +390,7 @@ EXERCISES = [
     Exercise(
         id="02.01.2",
         title="A mean per group in one pass",
-        checks={"mean_by_key": Function(cases=_MEAN_CASES, returns=Exact())},
+        checks={"mean_by_key": Function(cases=_MEAN_CASES, returns=AsDict())},
         hints=[
             "One loop over `rows`; keep two dicts, the running total and the count per key: "
             "`totals[k] = totals.get(k, 0) + float(row[value])`, and the same for `counts`.",
@@ -444,7 +454,7 @@ EXERCISES = [
     Exercise(
         id="02.01.3",
         title="A vocabulary with a comprehension",
-        checks={"vocabulary": Function(cases=_VOCAB_CASES, returns=Exact())},
+        checks={"vocabulary": Function(cases=_VOCAB_CASES, returns=AsDict())},
         hints=[
             "`Counter(word for doc in docs for word in doc.lower().split())` counts every word "
             "(a generator expression with two `for`s, read left to right).",

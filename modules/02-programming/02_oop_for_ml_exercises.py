@@ -448,6 +448,32 @@ EXERCISES = [
                 "Did you leave out the intercept? Without it every prediction line passes "
                 "through 0; learn `intercept_` with its own gradient, `2 * error.mean()`.",
             ),
+            WrongAnswer(
+                """
+                class GDRegressor(RegressorMixin, BaseEstimator):
+                    def __init__(self, lr=0.1, num_epochs=100):
+                        self.lr = lr
+                        self.num_epochs = num_epochs
+
+                    def fit(self, X, y):
+                        X, y = validate_data(self, X, y, y_numeric=True)
+                        self.coef_ = np.zeros(X.shape[1])
+                        self.intercept_ = 0.0
+                        for _ in range(self.num_epochs):
+                            error = X @ self.coef_ + self.intercept_ - y
+                            self.coef_ = self.coef_ - self.lr * X.T @ error / len(y)
+                            self.intercept_ = self.intercept_ - self.lr * error.mean()
+                        return self
+
+                    def predict(self, X):
+                        check_is_fitted(self)
+                        X = validate_data(self, X, reset=False)
+                        return X @ self.coef_ + self.intercept_
+                """,
+                "Did you drop the factor 2 of the gradient? That is the gradient of half the "
+                "mean squared error: every step is half as long, and after `num_epochs` steps "
+                "the model is elsewhere. The gradient of the MSE is `2 / n * X.T @ error`.",
+            ),
         ],
         equivalent_mutants={
             "line 9: keyword `y_numeric=True` dropped from `validate_data`": (
