@@ -137,28 +137,6 @@ _MODULE_RULES = [
     ),
 ]
 
-_MODULE_SOLUTION_TEXT = '''
-"""Daily aggregates of the hourly bike-share counts."""
-
-
-def daily_totals(days, counts):
-    """Total count per day, as a dict {day: total}.
-
-    days: the day of each row (any order, any number of rows per day).
-    counts: the count of each row, aligned with `days`.
-    """
-    totals = {}
-    for day, count in zip(days, counts):
-        totals[day] = totals.get(day, 0) + count
-    return totals
-'''
-
-
-def _module_answer(module_text: str) -> str:
-    return f"module_source = '''{module_text}'''\n" + (
-        'daily_totals = load_module("daily", module_source).daily_totals\n'
-    )
-
 
 # --- 02.04.2: a parametrised pytest file -------------------------------------------------------
 
@@ -225,33 +203,6 @@ _BUCKET_BUGS = {
     "a negative hour is accepted": bucket_accepts_negative,
 }
 
-
-def _pytest_answer(test_body: str) -> str:
-    return (
-        "test_source = '''\nimport pytest\nfrom buckets import hour_bucket\n\n"
-        + test_body
-        + "'''\n"
-        + 'test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")\n'
-    )
-
-
-_BUCKET_TABLE = """
-@pytest.mark.parametrize(
-    "hour, expected",
-    [(0, "night"), (5, "night"), (6, "morning"), (11, "morning"),
-     (12, "afternoon"), (17, "afternoon"), (18, "evening"), (23, "evening")],
-)
-def test_bucket_boundaries(hour, expected):
-    assert hour_bucket(hour) == expected
-"""
-
-_BUCKET_RAISES = """
-
-@pytest.mark.parametrize("hour", [-1, 24])
-def test_hours_outside_the_day_are_rejected(hour):
-    with pytest.raises(ValueError):
-        hour_bucket(hour)
-"""
 
 # --- 02.04.3: a test that catches every planted bug -------------------------------------------
 
@@ -328,24 +279,6 @@ _AVERAGE_BUGS = {
 }
 
 
-def _average_answer(values: str, nan_case: str, nan_assert: str) -> str:
-    return (
-        "def test_moving_average(moving_average):\n"
-        f"    values = {values}\n"
-        "    assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])\n"
-        "    assert np.array_equal(values, [2.0, 4.0, 6.0, 8.0])\n"
-        "    assert len(moving_average(values, 5)) == 0\n"
-        f"    smoothed = moving_average(np.array({nan_case}), 2)\n"
-        f"    assert {nan_assert}\n"
-        "    with pytest.raises(ValueError):\n"
-        "        moving_average(values, window=0)\n"
-    )
-
-
-_FLOATS = "np.array([2.0, 4.0, 6.0, 8.0])"
-_NAN_CASE = "[np.nan, 2.0, 4.0]"
-_NAN_ASSERT = "np.isnan(smoothed[0]) and smoothed[1] == 3.0"
-
 # --- 02.04.4: property tests for a data transform ---------------------------------------------
 
 
@@ -405,48 +338,6 @@ _MINMAX_BUGS = {
 }
 
 
-def _property_answer(draw: str, checks: str) -> str:
-    return (
-        "def test_minmax_properties(minmax_scale):\n"
-        "    rng = np.random.default_rng(0)\n"
-        "    for _ in range(300):\n"
-        f"        x = {draw}\n"
-        "        before = x.copy()\n"
-        "        y = minmax_scale(x)\n" + checks
-    )
-
-
-_DRAW = "rng.normal(size=rng.integers(1, 20)) * 10.0 ** rng.uniform(-12, 6)"
-_UNCHANGED = "        assert np.array_equal(x, before)\n"
-_ENDS = "        assert y.min() == 0 and (y.max() == 1 or np.ptp(x) == 0)\n"
-_ORDER = "        assert np.all(np.diff(y[np.argsort(x)]) >= 0)\n"
-
-# Mutants of the property test that still pass on the reference and still catch every bug.
-_PROPERTY_TEST_VARIANTS = {
-    "line 2: `0` -> `1`": "another seed draws other inputs of the same kinds.",
-    "line 3: `300` -> `301`": "one draw more changes nothing that 300 missed.",
-    "line 3: `300` -> `299`": "the last draw is not the only one to catch a bug.",
-    "line 4: `*` -> `/`": "dividing by a random scale varies the scale as much.",
-    "line 4: `10.0 ** rng.uniform(-12, 6)` -> `10.0 * rng.uniform(-12, 6)`": (
-        "scales between -120 and 60 still give ranges that the exact ends catch."
-    ),
-    "line 4: `10.0 ** rng.uniform(-12, 6)` -> `rng.uniform(-12, 6) ** 10.0`": (
-        "this scale, too, varies over many orders of magnitude."
-    ),
-    "line 4: `10.0` -> `20.0`": "powers of 20 cover the scales as well.",
-    "line 4: `10.0` -> `5.0`": "powers of 5 cover the scales as well.",
-    "line 4: `6` -> `7`": "the scales reach one power of ten further.",
-    "line 4: `6` -> `5`": "the scales stop one power of ten earlier.",
-    "line 4: `20` -> `21`": "lengths up to 20 instead of 19.",
-    "line 4: `20` -> `19`": "lengths up to 18 instead of 19.",
-    "line 4: `12` -> `13`": "the scales reach one power of ten lower.",
-    "line 4: `12` -> `11`": "the scales stop one power of ten higher.",
-    "line 7: arguments 1 and 2 of `np.array_equal` swapped": "equality is symmetric.",
-    "line 9: `np.diff(y[np.argsort(x)]) >= 0` -> `np.diff(y[np.argsort(x)]) > 0`": (
-        "normal draws have no ties, so the reference's sorted outputs strictly increase too."
-    ),
-}
-
 EXERCISES = [
     Exercise(
         id="02.04.1",
@@ -463,45 +354,103 @@ EXERCISES = [
             "a docstring of its own, and nothing else that runs at import (no `print`, no data "
             'loading). Then `daily_totals = load_module("daily", module_source).daily_totals`.',
         ],
-        solution=_module_answer(_MODULE_SOLUTION_TEXT),
+        solution="""
+            module_source = '''
+            \"\"\"Daily aggregates of the hourly bike-share counts.\"\"\"
+
+
+            def daily_totals(days, counts):
+                \"\"\"Total count per day, as a dict {day: total}.
+
+                days: the day of each row (any order, any number of rows per day).
+                counts: the count of each row, aligned with `days`.
+                \"\"\"
+                totals = {}
+                for day, count in zip(days, counts):
+                    totals[day] = totals.get(day, 0) + count
+                return totals
+            '''
+            daily_totals = load_module("daily", module_source).daily_totals
+        """,
         wrong_answers=[
             WrongAnswer(
-                _module_answer(
-                    '\n"""Daily aggregates of the hourly bike-share counts."""\n'
-                    "import numpy as np\n\n\n"
-                    "def daily_totals(days, counts):\n"
-                    '    """Total count per day, as a dict {day: total}."""\n'
-                    "    counts = np.asarray(counts)\n"
-                    "    n_days = len(counts) // 24\n"
-                    "    totals = counts[: n_days * 24].reshape(n_days, 24).sum(axis=1)\n"
-                    "    return {day: total for day, total in zip(sorted(set(days)), totals)}\n"
-                ),
+                """
+                    module_source = '''
+                    \"\"\"Daily aggregates of the hourly bike-share counts.\"\"\"
+                    import numpy as np
+
+
+                    def daily_totals(days, counts):
+                        \"\"\"Total count per day, as a dict {day: total}.\"\"\"
+                        counts = np.asarray(counts)
+                        n_days = len(counts) // 24
+                        totals = counts[: n_days * 24].reshape(n_days, 24).sum(axis=1)
+                        return {day: total for day, total in zip(sorted(set(days)), totals)}
+                    '''
+                    daily_totals = load_module("daily", module_source).daily_totals
+                """,
                 "Did you keep the cell's `reshape(-1, 24)`? It assumes every day has 24 rows "
                 "in order; the data has missing hours, so the days drift apart. Group by the "
                 "day each row belongs to instead.",
             ),
             WrongAnswer(
-                _module_answer(
-                    _MODULE_SOLUTION_TEXT.replace("totals.get(day, 0) + count", "count")
-                ),
+                """
+                    module_source = '''
+                    \"\"\"Daily aggregates of the hourly bike-share counts.\"\"\"
+
+
+                    def daily_totals(days, counts):
+                        \"\"\"Total count per day, as a dict {day: total}.
+
+                        days: the day of each row (any order, any number of rows per day).
+                        counts: the count of each row, aligned with `days`.
+                        \"\"\"
+                        totals = {}
+                        for day, count in zip(days, counts):
+                            totals[day] = count
+                        return totals
+                    '''
+                    daily_totals = load_module("daily", module_source).daily_totals
+                """,
                 "Did you assign each count to its day (`totals[day] = count`) instead of adding "
                 "it to the day's total? Only the last row of each day survives.",
             ),
             WrongAnswer(
-                _module_answer(
-                    _MODULE_SOLUTION_TEXT + "\n\nprint(daily_totals([1, 1, 2], [3, 4, 5]))\n"
-                ),
+                """
+                    module_source = '''
+                    \"\"\"Daily aggregates of the hourly bike-share counts.\"\"\"
+
+
+                    def daily_totals(days, counts):
+                        \"\"\"Total count per day, as a dict {day: total}.
+
+                        days: the day of each row (any order, any number of rows per day).
+                        counts: the count of each row, aligned with `days`.
+                        \"\"\"
+                        totals = {}
+                        for day, count in zip(days, counts):
+                            totals[day] = totals.get(day, 0) + count
+                        return totals
+
+
+                    print(daily_totals([1, 1, 2], [3, 4, 5]))
+                    '''
+                    daily_totals = load_module("daily", module_source).daily_totals
+                """,
                 "Did you leave a demo call at the bottom of the module? It runs on every "
                 '`import`. Delete it, or move it under `if __name__ == "__main__":`.',
             ),
             WrongAnswer(
-                _module_answer(
-                    "\ndef daily_totals(days, counts):\n"
-                    "    totals = {}\n"
-                    "    for day, count in zip(days, counts):\n"
-                    "        totals[day] = totals.get(day, 0) + count\n"
-                    "    return totals\n"
-                ),
+                """
+                    module_source = '''
+                    def daily_totals(days, counts):
+                        totals = {}
+                        for day, count in zip(days, counts):
+                            totals[day] = totals.get(day, 0) + count
+                        return totals
+                    '''
+                    daily_totals = load_module("daily", module_source).daily_totals
+                """,
                 "Did you leave out the docstrings? The next person (you in a month) reads them "
                 "first: one for the module, one for the function.",
             ),
@@ -517,32 +466,107 @@ EXERCISES = [
             "Add a second test, parametrised over hours just outside the day (-1 and 24), that "
             "expects the error: `with pytest.raises(ValueError): hour_bucket(hour)`.",
         ],
-        solution=_pytest_answer(_BUCKET_TABLE + _BUCKET_RAISES),
+        solution="""
+            test_source = '''
+            import pytest
+            from buckets import hour_bucket
+
+
+            @pytest.mark.parametrize(
+                "hour, expected",
+                [(0, "night"), (5, "night"), (6, "morning"), (11, "morning"),
+                 (12, "afternoon"), (17, "afternoon"), (18, "evening"), (23, "evening")],
+            )
+            def test_bucket_boundaries(hour, expected):
+                assert hour_bucket(hour) == expected
+
+
+            @pytest.mark.parametrize("hour", [-1, 24])
+            def test_hours_outside_the_day_are_rejected(hour):
+                with pytest.raises(ValueError):
+                    hour_bucket(hour)
+            '''
+            test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")
+        """,
         wrong_answers=[
             WrongAnswer(
-                _pytest_answer("def test_hour_bucket():\n    assert hour_bucket(8) == 'morning'\n"),
+                """
+                    test_source = '''
+                    import pytest
+                    from buckets import hour_bucket
+
+                    def test_hour_bucket():
+                        assert hour_bucket(8) == 'morning'
+                    '''
+                    test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")
+                """,
                 "Did you test one typical hour? Bugs sit at the edges: parametrise over the "
                 "first and last hour of every bucket.",
             ),
             WrongAnswer(
-                _pytest_answer(
-                    "@pytest.mark.parametrize('hour, expected', [(0, 'night'), (6, 'morning'), "
-                    "(12, 'afternoon'), (18, 'evening')])\n"
-                    "def test_bucket_starts(hour, expected):\n"
-                    "    assert hour_bucket(hour) == expected\n" + _BUCKET_RAISES
-                ),
+                """
+                    test_source = '''
+                    import pytest
+                    from buckets import hour_bucket
+
+                    @pytest.mark.parametrize('hour, expected', [(0, 'night'), (6, 'morning'), (12, 'afternoon'), (18, 'evening')])
+                    def test_bucket_starts(hour, expected):
+                        assert hour_bucket(hour) == expected
+
+
+                    @pytest.mark.parametrize("hour", [-1, 24])
+                    def test_hours_outside_the_day_are_rejected(hour):
+                        with pytest.raises(ValueError):
+                            hour_bucket(hour)
+                    '''
+                    test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")
+                """,
                 "Did you test only the first hour of each bucket? A bucket that ends an hour "
                 "early (5 already morning) passes that; test the last hour of each bucket too.",
             ),
             WrongAnswer(
-                _pytest_answer(_BUCKET_TABLE),
+                """
+                    test_source = '''
+                    import pytest
+                    from buckets import hour_bucket
+
+
+                    @pytest.mark.parametrize(
+                        "hour, expected",
+                        [(0, "night"), (5, "night"), (6, "morning"), (11, "morning"),
+                         (12, "afternoon"), (17, "afternoon"), (18, "evening"), (23, "evening")],
+                    )
+                    def test_bucket_boundaries(hour, expected):
+                        assert hour_bucket(hour) == expected
+                    '''
+                    test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")
+                """,
                 "Did you leave out the hours outside the day? `{name}` should also check that "
                 "-1 and 24 raise ValueError, with `pytest.raises`.",
             ),
             WrongAnswer(
-                _pytest_answer(
-                    _BUCKET_TABLE.replace('(6, "morning")', '(6, "night")') + _BUCKET_RAISES
-                ),
+                """
+                    test_source = '''
+                    import pytest
+                    from buckets import hour_bucket
+
+
+                    @pytest.mark.parametrize(
+                        "hour, expected",
+                        [(0, "night"), (5, "night"), (6, "night"), (11, "morning"),
+                         (12, "afternoon"), (17, "afternoon"), (18, "evening"), (23, "evening")],
+                    )
+                    def test_bucket_boundaries(hour, expected):
+                        assert hour_bucket(hour) == expected
+
+
+                    @pytest.mark.parametrize("hour", [-1, 24])
+                    def test_hours_outside_the_day_are_rejected(hour):
+                        with pytest.raises(ValueError):
+                            hour_bucket(hour)
+                    '''
+                    test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")
+                """,
                 "Did you put hour 6 in the night? The night is hours 0 to 5; a test that "
                 "expects the wrong value fails on the correct code.",
             ),
@@ -560,23 +584,55 @@ EXERCISES = [
             "leave `values` as it was; `[np.nan, 2.0, 4.0]` with window 2 gives NaN, then 3.0. "
             "For window 0: `with pytest.raises(ValueError): moving_average(values, window=0)`.",
         ],
-        solution=_average_answer(_FLOATS, _NAN_CASE, _NAN_ASSERT),
+        solution="""
+            def test_moving_average(moving_average):
+                values = np.array([2.0, 4.0, 6.0, 8.0])
+                assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])
+                assert np.array_equal(values, [2.0, 4.0, 6.0, 8.0])
+                assert len(moving_average(values, 5)) == 0
+                smoothed = moving_average(np.array([np.nan, 2.0, 4.0]), 2)
+                assert np.isnan(smoothed[0]) and smoothed[1] == 3.0
+                with pytest.raises(ValueError):
+                    moving_average(values, window=0)
+        """,
         wrong_answers=[
             WrongAnswer(
-                "def test_moving_average(moving_average):\n"
-                "    values = np.array([2.0, 4.0, 6.0, 8.0])\n"
-                "    assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])\n",
+                """
+                    def test_moving_average(moving_average):
+                        values = np.array([2.0, 4.0, 6.0, 8.0])
+                        assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])
+                """,
                 "Did you test only the happy path? One typical input catches the dropped "
                 "window and nothing else: add a case for each edge the docstring promises.",
             ),
             WrongAnswer(
-                _average_answer("[2.0, 4.0, 6.0, 8.0]", _NAN_CASE, _NAN_ASSERT),
+                """
+                    def test_moving_average(moving_average):
+                        values = [2.0, 4.0, 6.0, 8.0]
+                        assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])
+                        assert np.array_equal(values, [2.0, 4.0, 6.0, 8.0])
+                        assert len(moving_average(values, 5)) == 0
+                        smoothed = moving_average(np.array([np.nan, 2.0, 4.0]), 2)
+                        assert np.isnan(smoothed[0]) and smoothed[1] == 3.0
+                        with pytest.raises(ValueError):
+                            moving_average(values, window=0)
+                """,
                 "Did you pass a list to test that the input is unchanged? `np.asarray` copies a "
                 "list, so the in-place bug cannot touch it; pass a float NumPy array and "
                 "compare it afterwards.",
             ),
             WrongAnswer(
-                _average_answer(_FLOATS, "[2.0, np.nan]", "np.isnan(smoothed[0])"),
+                """
+                    def test_moving_average(moving_average):
+                        values = np.array([2.0, 4.0, 6.0, 8.0])
+                        assert np.allclose(moving_average(values, 2), [3.0, 5.0, 7.0])
+                        assert np.array_equal(values, [2.0, 4.0, 6.0, 8.0])
+                        assert len(moving_average(values, 5)) == 0
+                        smoothed = moving_average(np.array([2.0, np.nan]), 2)
+                        assert np.isnan(smoothed[0])
+                        with pytest.raises(ValueError):
+                            moving_average(values, window=0)
+                """,
                 "Did your NaN case only have windows that contain the NaN? Put values after "
                 "it, so that a NaN which leaks into later windows shows.",
             ),
@@ -612,56 +668,116 @@ EXERCISES = [
             "unless the input is constant (`np.ptp(x) == 0`); the order is kept: "
             "`np.all(np.diff(y[np.argsort(x)]) >= 0)`.",
         ],
-        solution=_property_answer(_DRAW, _UNCHANGED + _ENDS + _ORDER),
+        solution="""
+            def test_minmax_properties(minmax_scale):
+                rng = np.random.default_rng(0)
+                for _ in range(300):
+                    x = rng.normal(size=rng.integers(1, 20)) * 10.0 ** rng.uniform(-12, 6)
+                    before = x.copy()
+                    y = minmax_scale(x)
+                    assert np.array_equal(x, before)
+                    assert y.min() == 0 and (y.max() == 1 or np.ptp(x) == 0)
+                    assert np.all(np.diff(y[np.argsort(x)]) >= 0)
+        """,
         wrong_answers=[
             WrongAnswer(
-                "def test_minmax_properties(minmax_scale):\n"
-                "    assert np.allclose(minmax_scale(np.array([1.0, 2.0, 3.0])), [0.0, 0.5, 1.0])\n",
+                """
+                    def test_minmax_properties(minmax_scale):
+                        assert np.allclose(minmax_scale(np.array([1.0, 2.0, 3.0])), [0.0, 0.5, 1.0])
+                """,
                 "Did you test one example? It is sorted, has a range of 2 and more than one "
                 "value, so every planted bug passes it; draw many random inputs and assert "
                 "properties that hold for all of them.",
             ),
             WrongAnswer(
-                _property_answer(
-                    "rng.normal(size=rng.integers(1, 20))",
-                    _UNCHANGED + "        assert np.isclose(y.min(), 0) and "
-                    "(np.isclose(y.max(), 1) or np.ptp(x) == 0)\n" + _ORDER,
-                ),
+                """
+                    def test_minmax_properties(minmax_scale):
+                        rng = np.random.default_rng(0)
+                        for _ in range(300):
+                            x = rng.normal(size=rng.integers(1, 20))
+                            before = x.copy()
+                            y = minmax_scale(x)
+                            assert np.array_equal(x, before)
+                            assert np.isclose(y.min(), 0) and (np.isclose(y.max(), 1) or np.ptp(x) == 0)
+                            assert np.all(np.diff(y[np.argsort(x)]) >= 0)
+                """,
                 "Did you draw inputs of one scale only and compare the ends with a tolerance? "
                 "Adding 1e-9 to the range is invisible at scale 1; draw the scale too "
                 "(`10.0 ** rng.uniform(-12, 6)`), or require the largest output to be exactly 1.",
             ),
             WrongAnswer(
-                _property_answer(
-                    "rng.normal(size=rng.integers(2, 20)) * 10.0 ** rng.uniform(-12, 6)",
-                    _UNCHANGED + _ENDS + _ORDER,
-                ),
+                """
+                    def test_minmax_properties(minmax_scale):
+                        rng = np.random.default_rng(0)
+                        for _ in range(300):
+                            x = rng.normal(size=rng.integers(2, 20)) * 10.0 ** rng.uniform(-12, 6)
+                            before = x.copy()
+                            y = minmax_scale(x)
+                            assert np.array_equal(x, before)
+                            assert y.min() == 0 and (y.max() == 1 or np.ptp(x) == 0)
+                            assert np.all(np.diff(y[np.argsort(x)]) >= 0)
+                """,
                 "Did you draw at least two values each time? A constant input, such as a "
                 "single value, is where the division by zero hides: let the length be 1 too.",
             ),
             WrongAnswer(
-                _property_answer(
-                    _DRAW,
-                    _UNCHANGED
-                    + "        assert np.all((y >= 0) & (y <= 1))\n"
-                    + _ENDS
-                    + "        assert np.allclose(minmax_scale(y), y)\n",
-                ),
+                """
+                    def test_minmax_properties(minmax_scale):
+                        rng = np.random.default_rng(0)
+                        for _ in range(300):
+                            x = rng.normal(size=rng.integers(1, 20)) * 10.0 ** rng.uniform(-12, 6)
+                            before = x.copy()
+                            y = minmax_scale(x)
+                            assert np.array_equal(x, before)
+                            assert np.all((y >= 0) & (y <= 1))
+                            assert y.min() == 0 and (y.max() == 1 or np.ptp(x) == 0)
+                            assert np.allclose(minmax_scale(y), y)
+                """,
                 "Did you leave out the order? A scaler that returns its output sorted keeps "
                 "every value in [0, 1] and is idempotent; check that the output is in the "
                 "input's order.",
             ),
             WrongAnswer(
-                _property_answer(_DRAW, _ENDS + _ORDER),
+                """
+                    def test_minmax_properties(minmax_scale):
+                        rng = np.random.default_rng(0)
+                        for _ in range(300):
+                            x = rng.normal(size=rng.integers(1, 20)) * 10.0 ** rng.uniform(-12, 6)
+                            before = x.copy()
+                            y = minmax_scale(x)
+                            assert y.min() == 0 and (y.max() == 1 or np.ptp(x) == 0)
+                            assert np.all(np.diff(y[np.argsort(x)]) >= 0)
+                """,
                 "Did you check that the input is left as it was? Keep a copy "
                 "(`before = x.copy()`) and compare it with `x` after the call: a scaler that "
                 "works in place changes the caller's data.",
             ),
         ],
+        # Variants of the property test that still pass on the reference and still fail on
+        # each planted bug, so the check gives them the same verdict.
         equivalent_mutants={
-            description: "The test still passes on the reference and still fails on each "
-            "planted bug: " + reason
-            for description, reason in _PROPERTY_TEST_VARIANTS.items()
+            "line 2: `0` -> `1`": "another seed draws other inputs of the same kinds.",
+            "line 3: `300` -> `301`": "one draw more changes nothing that 300 missed.",
+            "line 3: `300` -> `299`": "the last draw is not the only one to catch a bug.",
+            "line 4: `*` -> `/`": "dividing by a random scale varies the scale as much.",
+            "line 4: `10.0 ** rng.uniform(-12, 6)` -> `10.0 * rng.uniform(-12, 6)`": (
+                "scales between -120 and 60 still give ranges that the exact ends catch."
+            ),
+            "line 4: `10.0 ** rng.uniform(-12, 6)` -> `rng.uniform(-12, 6) ** 10.0`": (
+                "this scale, too, varies over many orders of magnitude."
+            ),
+            "line 4: `10.0` -> `20.0`": "powers of 20 cover the scales as well.",
+            "line 4: `10.0` -> `5.0`": "powers of 5 cover the scales as well.",
+            "line 4: `6` -> `7`": "the scales reach one power of ten further.",
+            "line 4: `6` -> `5`": "the scales stop one power of ten earlier.",
+            "line 4: `20` -> `21`": "lengths up to 20 instead of 19.",
+            "line 4: `20` -> `19`": "lengths up to 18 instead of 19.",
+            "line 4: `12` -> `13`": "the scales reach one power of ten lower.",
+            "line 4: `12` -> `11`": "the scales stop one power of ten higher.",
+            "line 7: arguments 1 and 2 of `np.array_equal` swapped": "equality is symmetric.",
+            "line 9: `np.diff(y[np.argsort(x)]) >= 0` -> `np.diff(y[np.argsort(x)]) > 0`": (
+                "normal draws have no ties, so the reference's sorted outputs strictly increase too."
+            ),
         },
     ),
 ]

@@ -115,84 +115,8 @@ _DIFF_CASES = [
     {"diff_text": ""},  # nothing changed
 ]
 
-_PARSER = '''
-def changed_lines(diff_text):
-    """{path: {"removed": [old line numbers], "added": [new line numbers]}} of a git diff."""
-    changes = {}
-    for line in diff_text.splitlines():
-        if line.startswith("diff --git "):
-            path = line.split(" b/")[-1]
-            changes[path] = {"removed": [], "added": []}
-            in_header = True
-        elif line.startswith("@@"):
-            old_start, new_start = line.split()[1:3]
-            old = int(old_start[1:].split(",")[0])
-            new = int(new_start[1:].split(",")[0])
-            in_header = False
-        elif in_header:
-            continue
-        elif line.startswith("-"):
-            changes[path]["removed"].append(old)
-            old += 1
-        elif line.startswith("+"):
-            changes[path]["added"].append(new)
-            new += 1
-        elif line.startswith(" "):
-            old += 1
-            new += 1
-    return changes
-'''
 
-# --- 02.05.2: find the first bad commit with git bisect run -----------------------------------
-
-_SKIPPING_TEST = '''"""
-import sys
-try:
-    from features import clip_rentals
-except ImportError:
-    sys.exit(125)  # this commit cannot be tested: skip it
-sys.exit(0 if clip_rentals(-3, 100) == 0 else 1)
-"""'''
-
-_NAIVE_TEST = '"from features import clip_rentals; assert clip_rentals(-3, 100) == 0"'
-
-
-def _bisect_answer(test: str = _SKIPPING_TEST, read: str = "refs/bisect/bad", reset=False) -> str:
-    return (
-        "work = fresh_clone()\n"
-        f"test = {test}\n"
-        'git(work, "bisect", "start", "HEAD", "v0.1")\n'
-        'git(work, "bisect", "run", sys.executable, "-c", test)\n'
-        + ('git(work, "bisect", "reset")\n' if reset else "")
-        + f'bad_subject = git(work, "log", "-1", "--format=%s", "{read}").strip()\n'
-    )
-
-
-# --- 02.05.3: atomic commits -------------------------------------------------------------------
-
-
-def _commits_answer(*commits: tuple[str, ...], read: str = '("HEAD~1", "HEAD")') -> str:
-    lines = ["work = project_with_changes()"]
-    for paths, message in commits:
-        if paths == "-a":
-            lines.append(f'git(work, "commit", "-a", "-m", "{message}")')
-            continue
-        quoted = ", ".join(f'"{p}"' for p in paths)
-        lines.append(f'git(work, "add", {quoted})')
-        lines.append(f'git(work, "commit", "-m", "{message}")')
-    lines.append(
-        "commit_files = [\n"
-        '    git(work, "show", "--name-only", "--format=", rev).split()\n'
-        f"    for rev in {read}\n"
-        "]"
-    )
-    return "\n".join(lines) + "\n"
-
-
-_FIX = (("features.py", "test_features.py"), "Clip negative predictions to zero again")
-_DOCS = (("README.md",), "Explain how to train the model")
-
-# --- 02.05.4: what to keep out of Git ----------------------------------------------------------
+# --- 02.05.4: what to keep out of Git (02.05.2 and 02.05.3 compare plain values) --------------
 
 # The project's files, and whether each belongs in the repository.
 _PROJECT_FILES = {
@@ -318,23 +242,6 @@ _GITIGNORE_RULES = [
     ),
 ]
 
-_GITIGNORE = """
-# data and what is built from it: too big for Git, versioned elsewhere
-data/raw/
-data/processed/
-models/
-mlruns/
-# environments, caches and secrets
-.venv/
-__pycache__/
-.ipynb_checkpoints/
-.env
-"""
-
-
-def _gitignore_answer(text: str) -> str:
-    return f'gitignore = """{text}"""\n'
-
 
 EXERCISES = [
     Exercise(
@@ -351,36 +258,126 @@ EXERCISES = [
             "`diff --git` and the first `@@` by a flag, not by their first characters: a "
             "removed line `---` shows as `----`. And `@@ -1 +1 @@` has no count.",
         ],
-        solution=_PARSER,
+        solution="""
+            def changed_lines(diff_text):
+                \"\"\"{path: {"removed": [old line numbers], "added": [new line numbers]}} of a git diff.\"\"\"
+                changes = {}
+                for line in diff_text.splitlines():
+                    if line.startswith("diff --git "):
+                        path = line.split(" b/")[-1]
+                        changes[path] = {"removed": [], "added": []}
+                        in_header = True
+                    elif line.startswith("@@"):
+                        old_start, new_start = line.split()[1:3]
+                        old = int(old_start[1:].split(",")[0])
+                        new = int(new_start[1:].split(",")[0])
+                        in_header = False
+                    elif in_header:
+                        continue
+                    elif line.startswith("-"):
+                        changes[path]["removed"].append(old)
+                        old += 1
+                    elif line.startswith("+"):
+                        changes[path]["added"].append(new)
+                        new += 1
+                    elif line.startswith(" "):
+                        old += 1
+                        new += 1
+                return changes
+        """,
         wrong_answers=[
             WrongAnswer(
-                _PARSER.replace(
-                    '            path = line.split(" b/")[-1]\n'
-                    '            changes[path] = {"removed": [], "added": []}\n'
-                    "            in_header = True\n",
-                    "            in_header = True\n"
-                    '        elif line.startswith("+++ "):\n'
-                    '            path = line[4:].removeprefix("b/")\n'
-                    '            changes[path] = {"removed": [], "added": []}\n',
-                ),
+                """
+                    def changed_lines(diff_text):
+                        \"\"\"{path: {"removed": [old line numbers], "added": [new line numbers]}} of a git diff.\"\"\"
+                        changes = {}
+                        for line in diff_text.splitlines():
+                            if line.startswith("diff --git "):
+                                in_header = True
+                            elif line.startswith("+++ "):
+                                path = line[4:].removeprefix("b/")
+                                changes[path] = {"removed": [], "added": []}
+                            elif line.startswith("@@"):
+                                old_start, new_start = line.split()[1:3]
+                                old = int(old_start[1:].split(",")[0])
+                                new = int(new_start[1:].split(",")[0])
+                                in_header = False
+                            elif in_header:
+                                continue
+                            elif line.startswith("-"):
+                                changes[path]["removed"].append(old)
+                                old += 1
+                            elif line.startswith("+"):
+                                changes[path]["added"].append(new)
+                                new += 1
+                            elif line.startswith(" "):
+                                old += 1
+                                new += 1
+                        return changes
+                """,
                 "Did you take the path from the `+++` line? For a deleted file it is "
                 "`/dev/null`; take it from the `diff --git a/PATH b/PATH` line.",
             ),
             WrongAnswer(
-                _PARSER.replace(
-                    "        elif in_header:\n            continue\n",
-                    '        elif in_header or line.startswith(("---", "+++")):\n'
-                    "            continue\n",
-                ),
+                """
+                    def changed_lines(diff_text):
+                        \"\"\"{path: {"removed": [old line numbers], "added": [new line numbers]}} of a git diff.\"\"\"
+                        changes = {}
+                        for line in diff_text.splitlines():
+                            if line.startswith("diff --git "):
+                                path = line.split(" b/")[-1]
+                                changes[path] = {"removed": [], "added": []}
+                                in_header = True
+                            elif line.startswith("@@"):
+                                old_start, new_start = line.split()[1:3]
+                                old = int(old_start[1:].split(",")[0])
+                                new = int(new_start[1:].split(",")[0])
+                                in_header = False
+                            elif in_header or line.startswith(("---", "+++")):
+                                continue
+                            elif line.startswith("-"):
+                                changes[path]["removed"].append(old)
+                                old += 1
+                            elif line.startswith("+"):
+                                changes[path]["added"].append(new)
+                                new += 1
+                            elif line.startswith(" "):
+                                old += 1
+                                new += 1
+                        return changes
+                """,
                 "Did you skip every line that starts with `---` or `+++`? A removed line whose "
                 "text is `---` (a YAML document marker) shows as `----`. Only the lines before "
                 "a file's first `@@` are headers.",
             ),
             WrongAnswer(
-                _PARSER.replace(
-                    '            changes[path]["removed"].append(old)\n            old += 1\n',
-                    '            changes[path]["removed"].append(new)\n            old += 1\n',
-                ),
+                """
+                    def changed_lines(diff_text):
+                        \"\"\"{path: {"removed": [old line numbers], "added": [new line numbers]}} of a git diff.\"\"\"
+                        changes = {}
+                        for line in diff_text.splitlines():
+                            if line.startswith("diff --git "):
+                                path = line.split(" b/")[-1]
+                                changes[path] = {"removed": [], "added": []}
+                                in_header = True
+                            elif line.startswith("@@"):
+                                old_start, new_start = line.split()[1:3]
+                                old = int(old_start[1:].split(",")[0])
+                                new = int(new_start[1:].split(",")[0])
+                                in_header = False
+                            elif in_header:
+                                continue
+                            elif line.startswith("-"):
+                                changes[path]["removed"].append(new)
+                                old += 1
+                            elif line.startswith("+"):
+                                changes[path]["added"].append(new)
+                                new += 1
+                            elif line.startswith(" "):
+                                old += 1
+                                new += 1
+                        return changes
+                """,
                 "Did you number the removed lines with the new file's counter? A removed line "
                 "exists only in the old file: count it on the old side, from the `-a` of the "
                 "hunk header.",
@@ -409,21 +406,67 @@ EXERCISES = [
             "of blaming them. Read the answer from `refs/bisect/bad` with "
             "`git log -1 --format=%s`.",
         ],
-        solution=_bisect_answer(),
+        solution="""
+            work = fresh_clone()
+            test = \"\"\"
+            import sys
+            try:
+                from features import clip_rentals
+            except ImportError:
+                sys.exit(125)  # this commit cannot be tested: skip it
+            sys.exit(0 if clip_rentals(-3, 100) == 0 else 1)
+            \"\"\"
+            git(work, "bisect", "start", "HEAD", "v0.1")
+            git(work, "bisect", "run", sys.executable, "-c", test)
+            bad_subject = git(work, "log", "-1", "--format=%s", "refs/bisect/bad").strip()
+        """,
         wrong_answers=[
             WrongAnswer(
-                _bisect_answer(test=_NAIVE_TEST),
+                """
+                    work = fresh_clone()
+                    test = "from features import clip_rentals; assert clip_rentals(-3, 100) == 0"
+                    git(work, "bisect", "start", "HEAD", "v0.1")
+                    git(work, "bisect", "run", sys.executable, "-c", test)
+                    bad_subject = git(work, "log", "-1", "--format=%s", "refs/bisect/bad").strip()
+                """,
                 "Did your test fail on the commits where `features` does not import? bisect "
                 "run read that failure as 'bad' and blamed the work-in-progress commit. Exit "
                 "with code 125 when the import fails, so that bisect skips those commits.",
             ),
             WrongAnswer(
-                _bisect_answer(read="HEAD"),
+                """
+                    work = fresh_clone()
+                    test = \"\"\"
+                    import sys
+                    try:
+                        from features import clip_rentals
+                    except ImportError:
+                        sys.exit(125)  # this commit cannot be tested: skip it
+                    sys.exit(0 if clip_rentals(-3, 100) == 0 else 1)
+                    \"\"\"
+                    git(work, "bisect", "start", "HEAD", "v0.1")
+                    git(work, "bisect", "run", sys.executable, "-c", test)
+                    bad_subject = git(work, "log", "-1", "--format=%s", "HEAD").strip()
+                """,
                 "Did you read the subject of HEAD? After `bisect run`, HEAD is the last commit "
                 "it tested, not the first bad one; read `refs/bisect/bad`.",
             ),
             WrongAnswer(
-                _bisect_answer(reset=True, read="HEAD"),
+                """
+                    work = fresh_clone()
+                    test = \"\"\"
+                    import sys
+                    try:
+                        from features import clip_rentals
+                    except ImportError:
+                        sys.exit(125)  # this commit cannot be tested: skip it
+                    sys.exit(0 if clip_rentals(-3, 100) == 0 else 1)
+                    \"\"\"
+                    git(work, "bisect", "start", "HEAD", "v0.1")
+                    git(work, "bisect", "run", sys.executable, "-c", test)
+                    git(work, "bisect", "reset")
+                    bad_subject = git(work, "log", "-1", "--format=%s", "HEAD").strip()
+                """,
                 "Did you read HEAD after `git bisect reset`? Reset goes back to where you "
                 "started (the newest commit); read `refs/bisect/bad` before resetting.",
             ),
@@ -450,35 +493,71 @@ EXERCISES = [
             "`scratch.log` alone. Read each commit's files back with "
             "`git(work, 'show', '--name-only', '--format=', rev).split()`.",
         ],
-        solution=_commits_answer(_FIX, _DOCS),
+        solution="""
+            work = project_with_changes()
+            git(work, "add", "features.py", "test_features.py")
+            git(work, "commit", "-m", "Clip negative predictions to zero again")
+            git(work, "add", "README.md")
+            git(work, "commit", "-m", "Explain how to train the model")
+            commit_files = [
+                git(work, "show", "--name-only", "--format=", rev).split()
+                for rev in ("HEAD~1", "HEAD")
+            ]
+        """,
         wrong_answers=[
             WrongAnswer(
-                "work = project_with_changes()\n"
-                'git(work, "add", "--all")\n'
-                'git(work, "commit", "-m", "Fix clipping and explain training")\n'
-                "commit_files = [\n"
-                '    git(work, "show", "--name-only", "--format=", rev).split()\n'
-                '    for rev in ("HEAD~1", "HEAD")\n'
-                "]\n",
+                """
+                    work = project_with_changes()
+                    git(work, "add", "--all")
+                    git(work, "commit", "-m", "Fix clipping and explain training")
+                    commit_files = [
+                        git(work, "show", "--name-only", "--format=", rev).split()
+                        for rev in ("HEAD~1", "HEAD")
+                    ]
+                """,
                 "Did you stage everything with `git add --all` (or `git add .`)? That makes one "
                 "commit of two unrelated changes and a scratch file; stage the files of one "
                 "change by name.",
             ),
             WrongAnswer(
-                _commits_answer(("-a", "Fix clipping and explain training")),
+                """
+                    work = project_with_changes()
+                    git(work, "commit", "-a", "-m", "Fix clipping and explain training")
+                    commit_files = [
+                        git(work, "show", "--name-only", "--format=", rev).split()
+                        for rev in ("HEAD~1", "HEAD")
+                    ]
+                """,
                 "Did you commit with `-a`? It stages every tracked file that changed, so the fix "
                 "and the README went into one commit. Stage the files of each change by name.",
             ),
             WrongAnswer(
-                _commits_answer(
-                    (("features.py",), "Clip negative predictions to zero again"),
-                    (("README.md", "test_features.py"), "Explain training, test clipping"),
-                ),
+                """
+                    work = project_with_changes()
+                    git(work, "add", "features.py")
+                    git(work, "commit", "-m", "Clip negative predictions to zero again")
+                    git(work, "add", "README.md", "test_features.py")
+                    git(work, "commit", "-m", "Explain training, test clipping")
+                    commit_files = [
+                        git(work, "show", "--name-only", "--format=", rev).split()
+                        for rev in ("HEAD~1", "HEAD")
+                    ]
+                """,
                 "Did you commit the fix without its test? The test that proves a fix belongs "
                 "in the same commit, so that reverting or cherry-picking the fix takes it too.",
             ),
             WrongAnswer(
-                _commits_answer(_DOCS, _FIX),
+                """
+                    work = project_with_changes()
+                    git(work, "add", "README.md")
+                    git(work, "commit", "-m", "Explain how to train the model")
+                    git(work, "add", "features.py", "test_features.py")
+                    git(work, "commit", "-m", "Clip negative predictions to zero again")
+                    commit_files = [
+                        git(work, "show", "--name-only", "--format=", rev).split()
+                        for rev in ("HEAD~1", "HEAD")
+                    ]
+                """,
                 "Did you commit the README first? The task asks for the fix first, then the "
                 "README; each commit is right, the order is not.",
             ),
@@ -510,33 +589,106 @@ EXERCISES = [
             "Ignore `data/raw/` and `data/processed/` rather than `data/`, so that "
             "`data/README.md` stays.",
         ],
-        solution=_gitignore_answer(_GITIGNORE),
+        solution="""
+            gitignore = \"\"\"
+            # data and what is built from it: too big for Git, versioned elsewhere
+            data/raw/
+            data/processed/
+            models/
+            mlruns/
+            # environments, caches and secrets
+            .venv/
+            __pycache__/
+            .ipynb_checkpoints/
+            .env
+            \"\"\"
+        """,
         wrong_answers=[
             WrongAnswer(
-                _gitignore_answer(
-                    _GITIGNORE.replace("data/raw/\ndata/processed/\n", "*.csv\n*.parquet\n")
-                ),
+                """
+                    gitignore = \"\"\"
+                    # data and what is built from it: too big for Git, versioned elsewhere
+                    *.csv
+                    *.parquet
+                    models/
+                    mlruns/
+                    # environments, caches and secrets
+                    .venv/
+                    __pycache__/
+                    .ipynb_checkpoints/
+                    .env
+                    \"\"\"
+                """,
                 "Did you ignore `*.csv`? That also drops the small CSV file the tests read; "
                 "ignore the data folders instead.",
             ),
             WrongAnswer(
-                _gitignore_answer(
-                    _GITIGNORE.replace("data/raw/\ndata/processed/\n", "/data/\n!/data/README.md\n")
-                ),
+                """
+                    gitignore = \"\"\"
+                    # data and what is built from it: too big for Git, versioned elsewhere
+                    /data/
+                    !/data/README.md
+                    models/
+                    mlruns/
+                    # environments, caches and secrets
+                    .venv/
+                    __pycache__/
+                    .ipynb_checkpoints/
+                    .env
+                    \"\"\"
+                """,
                 "Did you ignore `/data/` and re-include `!/data/README.md`? Git never looks "
                 "inside an ignored folder, so the negation has no effect.",
             ),
             WrongAnswer(
-                _gitignore_answer(_GITIGNORE.replace("mlruns/\n", "")),
+                """
+                    gitignore = \"\"\"
+                    # data and what is built from it: too big for Git, versioned elsewhere
+                    data/raw/
+                    data/processed/
+                    models/
+                    # environments, caches and secrets
+                    .venv/
+                    __pycache__/
+                    .ipynb_checkpoints/
+                    .env
+                    \"\"\"
+                """,
                 "Did you forget MLflow's `mlruns/` folder? Every run of an experiment writes "
                 "into it.",
             ),
             WrongAnswer(
-                _gitignore_answer(_GITIGNORE.replace(".env\n", "")),
+                """
+                    gitignore = \"\"\"
+                    # data and what is built from it: too big for Git, versioned elsewhere
+                    data/raw/
+                    data/processed/
+                    models/
+                    mlruns/
+                    # environments, caches and secrets
+                    .venv/
+                    __pycache__/
+                    .ipynb_checkpoints/
+                    \"\"\"
+                """,
                 "Did you forget `.env`? Secrets must never reach the repository.",
             ),
             WrongAnswer(
-                _gitignore_answer(_GITIGNORE + "*.ipynb\n"),
+                """
+                    gitignore = \"\"\"
+                    # data and what is built from it: too big for Git, versioned elsewhere
+                    data/raw/
+                    data/processed/
+                    models/
+                    mlruns/
+                    # environments, caches and secrets
+                    .venv/
+                    __pycache__/
+                    .ipynb_checkpoints/
+                    .env
+                    *.ipynb
+                    \"\"\"
+                """,
                 "Did you ignore `*.ipynb` to keep notebook outputs out? That drops the notebooks "
                 "themselves; strip the outputs instead (`nbstripout`, or this course's "
                 "`python -m mlcourse strip`).",
