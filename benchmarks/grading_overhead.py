@@ -1,10 +1,13 @@
-"""Grading overhead per submission beyond the notebook's own run time, and the parallel speed-up.
+"""Grading overhead per submission beyond the notebook's own run time, the cost of the sandbox,
+and the parallel speed-up.
 
     python benchmarks/grading_overhead.py [N_SUBMISSIONS]
 
-Grades N copies of a fully solved 01_vectors_matrices notebook with 1 and with 2 workers. The
-notebook's own run time is one plain nbclient run of the solved notebook (kernel start included).
-Overhead = (grading wall time with 1 worker - reference run) / N - own run time; target <= 3 s.
+Grades N copies of a fully solved 01_vectors_matrices notebook: in the bubblewrap sandbox with 1
+and with 2 workers, and with ``--no-sandbox`` and 1 worker. The notebook's own run time is one
+plain nbclient run of the solved notebook (kernel start included). Overhead = (grading wall time
+with 1 worker - reference run) / N - own run time; target <= 3 s. Sandbox cost = the same
+difference between the sandboxed and the unsandboxed 1-worker runs, per submission.
 """
 
 from __future__ import annotations
@@ -35,26 +38,31 @@ def main(count: int = 6) -> None:
     exercises = load_exercises("01.01")
     solved = notebook.with_answers(notebook.read(NOTEBOOK), {e.id: e.solution for e in exercises})
     own = own_run_seconds(solved)
+    runs = {"sandbox, 1 worker": (1, True), "no sandbox, 1 worker": (1, False)}
+    runs["sandbox, 2 workers"] = (2, True)
+    walls = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "submissions"
         folder.mkdir()
         for i in range(count):
             notebook.write(solved, folder / f"student{i:02d}.ipynb")
-        walls = {}
-        for workers in (1, 2):
+        for label, (workers, sandboxed) in runs.items():
+            out = Path(tmp) / label.replace(" ", "_").replace(",", "")
             started = time.monotonic()
-            grade([NOTEBOOK], folder, Path(tmp) / f"out{workers}", None, Limits(workers, 60, 600))
-            walls[workers] = time.monotonic() - started
-        wall_1 = walls[1]
+            grade([NOTEBOOK], folder, out, None, Limits(workers, 60, 600), sandboxed=sandboxed)
+            walls[label] = time.monotonic() - started
     reference = own  # the solved reference run costs about one notebook run
-    per_submission = (wall_1 - reference) / count
-    print(f"{'measure':<44} {'seconds':>8}")
-    print(f"{'notebook own run (plain nbclient)':<44} {own:>8.2f}")
-    print(f"{f'grade {count} submissions, 1 worker (wall)':<44} {walls[1]:>8.2f}")
-    print(f"{f'grade {count} submissions, 2 workers (wall)':<44} {walls[2]:>8.2f}")
-    print(f"{'per submission, 1 worker':<44} {per_submission:>8.2f}")
-    print(f"{'overhead per submission (target <= 3 s)':<44} {per_submission - own:>8.2f}")
-    print(f"{'speed-up, 2 workers vs 1':<44} {walls[1] / walls[2]:>8.2f}x")
+    per_submission = (walls["sandbox, 1 worker"] - reference) / count
+    unconfined = (walls["no sandbox, 1 worker"] - reference) / count
+    print(f"{'measure':<46} {'seconds':>8}")
+    print(f"{'notebook own run (plain nbclient)':<46} {own:>8.2f}")
+    for label, wall in walls.items():
+        print(f"{f'grade {count} submissions, {label} (wall)':<46} {wall:>8.2f}")
+    print(f"{'per submission, sandbox, 1 worker':<46} {per_submission:>8.2f}")
+    print(f"{'overhead per submission (target <= 3 s)':<46} {per_submission - own:>8.2f}")
+    print(f"{'sandbox cost per submission':<46} {per_submission - unconfined:>8.2f}")
+    speed_up = walls["sandbox, 1 worker"] / walls["sandbox, 2 workers"]
+    print(f"{'speed-up, 2 workers vs 1':<46} {speed_up:>8.2f}x")
 
 
 if __name__ == "__main__":

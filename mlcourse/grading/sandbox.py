@@ -104,7 +104,9 @@ def stop_all() -> None:
     """Kill every running worker's process group (their kernels die with them); start no more.
     Safe to call from a signal handler."""
     STOP.set()
-    for worker in list(_workers):
+    with _workers_lock:  # held only by the pool threads around a Popen, never by a handler
+        workers = list(_workers)
+    for worker in workers:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(worker.pid, signal.SIGKILL)
 
