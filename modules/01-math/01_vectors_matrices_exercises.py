@@ -208,8 +208,8 @@ EXERCISES = [
         hints=[
             "A quadratic is linear in its coefficients: build a design matrix whose columns are "
             "1, bmi and bmi², e.g. `np.column_stack([np.ones(len(bmi)), bmi, bmi**2])`.",
-            "Then solve the normal equations as in the worked example: "
-            "`w_normal = np.linalg.solve(A.T @ A, A.T @ y_diab)` with that `A`.",
+            "Then solve the normal equations (AᵀA) w = Aᵀy with `np.linalg.solve`, as the worked "
+            "example does, for your `A` and the target `y_diab`.",
         ],
         solution="""
             A = np.column_stack([np.ones(len(bmi)), bmi, bmi**2])
