@@ -54,15 +54,15 @@ def main(count: int = 6) -> None:
     reference = own  # the solved reference run costs about one notebook run
     per_submission = (walls["sandbox, 1 worker"] - reference) / count
     unconfined = (walls["no sandbox, 1 worker"] - reference) / count
-    print(f"{'measure':<46} {'seconds':>8}")
-    print(f"{'notebook own run (plain nbclient)':<46} {own:>8.2f}")
+    print(f"{'measure':<48} {'seconds':>8}")
+    print(f"{'notebook own run (plain nbclient)':<48} {own:>8.2f}")
     for label, wall in walls.items():
-        print(f"{f'grade {count} submissions, {label} (wall)':<46} {wall:>8.2f}")
-    print(f"{'per submission, sandbox, 1 worker':<46} {per_submission:>8.2f}")
-    print(f"{'overhead per submission (target <= 3 s)':<46} {per_submission - own:>8.2f}")
-    print(f"{'sandbox cost per submission':<46} {per_submission - unconfined:>8.2f}")
+        print(f"{f'grade {count} submissions, {label} (wall)':<48} {wall:>8.2f}")
+    print(f"{'per submission, sandbox, 1 worker':<48} {per_submission:>8.2f}")
+    print(f"{'overhead per submission (target <= 3 s)':<48} {per_submission - own:>8.2f}")
+    print(f"{'sandbox cost per submission':<48} {per_submission - unconfined:>8.2f}")
     speed_up = walls["sandbox, 1 worker"] / walls["sandbox, 2 workers"]
-    print(f"{'speed-up, 2 workers vs 1':<46} {speed_up:>8.2f}x")
+    print(f"{'speed-up, 2 workers vs 1':<48} {speed_up:>8.2f}x")
 
 
 if __name__ == "__main__":
