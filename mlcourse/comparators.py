@@ -14,6 +14,7 @@ equality, it compares the observations themselves.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -586,4 +587,374 @@ class Plot(Comparator):
         return compare.diff_plot_data(name, observed, expected, self.rtol, self.atol)
 
 
-KINDS = (Close, Exact, Frame, Function, Estimator, Model, TestSuite, SqlQuery, Document, Plot)
+# --- generators, calls that may raise, dataclasses ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Yields(Comparator):
+    """An iterator (a generator): its first ``take`` items, read lazily one at a time, each
+    list or tuple item copied into a list only after all are read (so a batch that the
+    generator reuses and clears shows up as changed). Use it as the ``returns`` of
+    ``Function`` for a generator function; an endless input then cannot hang the check."""
+
+    take: int = 100
+
+    def observe(self, name, value):
+        import itertools
+
+        if not hasattr(value, "__next__"):
+            return {"not_iterator": compare.type_name(value)}
+        items = []
+        try:
+            for item in itertools.islice(value, self.take):
+                items.append(item)
+        except NotImplementedError:
+            raise Unfinished from None
+        except Exception as err:  # noqa: BLE001 - the learner's generator failed: say how
+            return {"raised": _raised(err), "after": len(items)}
+        return {"items": [list(item) if isinstance(item, list | tuple) else item for item in items]}
+
+    def diff(self, name, observed, expected):
+        if "not_iterator" in observed:
+            return (
+                f"`{name}` should be an iterator that yields its items one at a time (a "
+                f"generator function, with `yield`), got {observed['not_iterator']}."
+            )
+        if "raised" in observed:
+            return f"`{name}` raised {observed['raised']} after yielding {observed['after']} items."
+        got, want = observed["items"], expected["items"]
+        if len(got) != len(want):
+            return f"`{name}` yields {len(got)} items; it should yield {len(want)}."
+        for index, (item, wanted) in enumerate(zip(got, want)):
+            if compare.diff_exact("item", item, wanted) is not None:
+                return (
+                    f"`{name}` yields {compare.short_repr(item)} as item {index} (counting from "
+                    "0), which is not the expected item."
+                )
+        return None
+
+    def matches(self, observed, recorded):
+        if "items" in observed and "items" in recorded:
+            return self.diff("value", observed, recorded) is None
+        return observed == recorded
+
+
+@dataclass(frozen=True)
+class Calls(Comparator):
+    """A function or class, called once per case in order, all on the same object (so a
+    callback keeps its state from call to call). Each call either returns (compared with
+    ``returns``) or raises; where the reference raises, the answer must raise the same
+    exception type with a message containing each word of ``mentions[i]`` (for case ``i``,
+    compared without regard to case). ``label`` is how a call is written in messages when the
+    checked object is itself what a call returned (default: the checked name); with a label,
+    messages also say which call of the sequence went wrong."""
+
+    cases: Sequence[Mapping[str, Any]]
+    returns: Comparator = Exact()
+    mentions: Sequence[Sequence[str]] = ()
+    label: str | None = None
+
+    def _mentions(self, index: int) -> Sequence[str]:
+        return self.mentions[index] if index < len(self.mentions) else ()
+
+    def observe(self, name, value):
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        calls = []
+        for index, case in enumerate(self.cases):
+            try:
+                result = value(**copied(case))
+            except NotImplementedError:
+                raise Unfinished from None
+            except Exception as err:  # noqa: BLE001 - raising may be the right answer
+                message = str(err)
+                missing = [w for w in self._mentions(index) if w.lower() not in message.lower()]
+                calls.append(
+                    {"raised": type(err).__name__, "message": message[:300], "missing": missing}
+                )
+                continue
+            calls.append({"returned": self.returns.observe("result", result)})
+        return {"calls": calls}
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be callable, got {observed['not_callable']}."
+        calls = zip(self.cases, observed["calls"], expected["calls"])
+        for index, (case, got, want) in enumerate(calls):
+            call = f"`{call_signature(self.label or name, case)}`"
+            if self.label:  # a sequence of calls on one object: say which call
+                call += f" (call {index + 1} of {len(self.cases)})"
+            if "raised" in want:
+                error = want["raised"]
+                if "raised" not in got:
+                    return f"{call} should raise {error}, but it returned without an error."
+                if got["raised"] != error:
+                    return (
+                        f"{call} raised {got['raised']}: {got['message']!r}; it should raise "
+                        f"{error}."
+                    )
+                if got["missing"]:
+                    return (
+                        f"{call} raised {error}, but its message {got['message']!r} does not "
+                        f"mention {got['missing'][0]!r}."
+                    )
+                continue
+            if "raised" in got:
+                return f"{call} raised {got['raised']}: {got['message']!r}"
+            reason = self.returns.diff("result", got["returned"], want["returned"])
+            if reason:
+                reason = reason.replace("`result` = ", "the result ", 1)
+                return f"for {call}: " + reason.replace("`result`", "the result", 1)
+        return None
+
+    def matches(self, observed, recorded):
+        if "not_callable" in observed or "not_callable" in recorded:
+            return False
+        for got, want in zip(observed["calls"], recorded["calls"]):
+            if ("raised" in got) != ("raised" in want):
+                return False
+            if "raised" in got:
+                if (got["raised"], got["missing"]) != (want["raised"], want["missing"]):
+                    return False
+            elif not self.returns.matches(got["returned"], want["returned"]):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class DataclassFields(Comparator):
+    """A dataclass instance, as data: its fields (``dataclasses.asdict``: names in order,
+    values and their types) and, when the reference's is frozen, that it is frozen too. Use it
+    as the ``returns`` of ``Calls`` or ``Function`` for a class or a factory."""
+
+    def observe(self, name, value):
+        import dataclasses
+
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return {"not_dataclass": compare.type_name(value)}
+        frozen = type(value).__dataclass_params__.frozen
+        return {"fields": dataclasses.asdict(value), "frozen": frozen}
+
+    def diff(self, name, observed, expected):
+        if "not_dataclass" in observed:
+            return (
+                f"`{name}` should be a dataclass instance (decorate the class with "
+                f"`@dataclass`), got {observed['not_dataclass']}."
+            )
+        if expected["frozen"] and not observed["frozen"]:
+            return f"`{name}` can be changed after it is created: it should be frozen."
+        got, want = observed["fields"], expected["fields"]
+        if list(got) != list(want):
+            return (
+                f"`{name}` has the fields {list(got)}; it should have {list(want)}, in this order."
+            )
+        for key in want:
+            if got[key] != want[key] or type(got[key]) is not type(want[key]):
+                return f"`{name}.{key}` is {got[key]!r}, which is not the expected value."
+        return None
+
+    def matches(self, observed, recorded):
+        if "not_dataclass" in observed or "not_dataclass" in recorded:
+            return observed == recorded
+        same_fields = self.diff("value", {**observed, "frozen": True}, recorded) is None
+        return same_fields and observed["frozen"] == recorded["frozen"]
+
+
+# --- estimators under scikit-learn's own checks -------------------------------------------------
+
+# What the checks that fail without a telling message (a bare assert) test, in words.
+SKLEARN_CHECK_MEANINGS = {
+    "check_estimators_fit_returns_self": "`fit` should end with `return self`.",
+    "check_regressors_train": (
+        "fitted on standardised data, its predictions should have the shape of y and an R² "
+        "above 0.5 on the training rows."
+    ),
+    "check_n_features_in": "`fit` should set `n_features_in_`: call `validate_data` in `fit`.",
+    "check_readonly_memmap_input": "`fit` should work on read-only arrays and return self.",
+    "check_methods_subset_invariance": (
+        "the output for a row should not depend on the other rows passed with it."
+    ),
+}
+
+
+def _first_line(err: BaseException) -> str:
+    """'ValueError: the first line of its message.' (a failed assert without its type)."""
+    lines = str(err).strip().splitlines()
+    if not lines:
+        return type(err).__name__
+    text = lines[0][:300].rstrip()
+    text = text if text.endswith((".", "!", "?")) else text + "."
+    return text if isinstance(err, AssertionError) else f"{type(err).__name__}: {text}"
+
+
+def _says_nothing(err: BaseException) -> bool:
+    """A bare assert, or NumPy's "Not equal to tolerance" that names no rule."""
+    text = str(err).strip()
+    return not text or text.startswith(("Not equal to tolerance", "Arrays are not"))
+
+
+@contextlib.contextmanager
+def _picklable(cls: type):
+    """Let pickle find ``cls`` by its module and name while the checks run.
+
+    A class made by ``exec`` (the reference solution, a recorded wrong answer) says it lives in
+    ``__main__`` where the learner's class of the same name lives, so pickling it fails; the
+    checks' pickling round trip needs to find this very class. The module's entry is restored.
+    """
+    import sys
+
+    module = sys.modules.get(cls.__module__)
+    name = cls.__qualname__
+    if module is None or "." in name or getattr(module, name, None) is cls:
+        yield
+        return
+    missing = object()
+    before = getattr(module, name, missing)
+    setattr(module, name, cls)
+    try:
+        yield
+    finally:
+        if before is missing:
+            delattr(module, name)
+        else:
+            setattr(module, name, before)
+
+
+def failed_sklearn_check(
+    estimator: Any, skip: Mapping[str, str] | None = None
+) -> tuple[str, str] | None:
+    """(check name, what went wrong) for the first of scikit-learn's estimator checks that
+    ``estimator`` fails, leaving out the checks in ``skip`` ({check name: why}); None when it
+    passes them all."""
+    import warnings
+
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with _picklable(type(estimator)), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            results = check_estimator(
+                estimator, on_fail=None, expected_failed_checks=dict(skip or {})
+            )
+        except Exception as err:  # noqa: BLE001 - e.g. tags that cannot be read
+            return "check_estimator", _first_line(err)
+    for result in results:
+        if result["status"] == "failed":
+            check, err = result["check_name"], result["exception"]
+            if check in SKLEARN_CHECK_MEANINGS and _says_nothing(err):  # say what it tests
+                return check, SKLEARN_CHECK_MEANINGS[check]
+            return check, _first_line(err)
+    return None
+
+
+def _unfitted_problem(name: str, instance: Any, method: str, X: Any) -> str | None:
+    """Why calling ``method`` before ``fit`` does not raise NotFittedError, or None."""
+    from sklearn.exceptions import NotFittedError
+
+    try:
+        getattr(instance, method)(X)
+    except NotFittedError:
+        return None
+    except NotImplementedError:
+        raise Unfinished from None
+    except Exception as err:  # noqa: BLE001 - the wrong error: say which
+        return (
+            f"`{name}.{method}` before `fit` raised {type(err).__name__}; it should raise "
+            "NotFittedError: call `check_is_fitted(self)` first."
+        )
+    return f"`{name}.{method}` works before `fit`; it should raise NotFittedError."
+
+
+@dataclass(frozen=True)
+class SklearnEstimator(Comparator):
+    """An estimator class the learner writes (or an instance of it), held to scikit-learn's
+    own contract, in three steps:
+
+    0. ``predict`` (or ``transform``) before ``fit`` must raise ``NotFittedError``
+       (scikit-learn's checks also accept an AttributeError there; the course does not).
+    1. scikit-learn's ``check_estimator`` (about 50 checks; all but those in ``skip``,
+       {check name: why it is left out}): the first failing check is the reason, and a
+       recorded wrong answer matches by the check it fails.
+    2. Its output after ``fit(X, y)``: ``predict(X_new)`` for a predictor, ``transform(X_new)``
+       for a transformer, compared with the reference solution's within ``rtol``/``atol``.
+
+    ``Estimator`` checks the API by hand and compares predictions; this one runs the whole
+    battery (tenths of a second per answer), for classes meant to plug into scikit-learn.
+    """
+
+    X: Any
+    y: Any
+    X_new: Any
+    skip: Mapping[str, str] = field(default_factory=dict)
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def observe(self, name, value):
+        import numpy as np
+        from sklearn.base import clone
+
+        try:
+            instance = value() if isinstance(value, type) else clone(value)
+        except NotImplementedError:
+            raise Unfinished from None
+        except Exception as err:  # noqa: BLE001 - report any failure to construct or clone
+            problem = f"`{name}` cannot be created with its default arguments: {_first_line(err)}"
+            return {"failed": "construct", "api": problem}
+        method = next((m for m in ("predict", "transform") if hasattr(instance, m)), None)
+        if method is None:
+            problem = f"`{name}` has neither a `predict` nor a `transform` method."
+            return {"failed": "methods", "api": problem}
+        problem = _unfitted_problem(name, clone(instance), method, self.X_new)
+        if problem:
+            return {"failed": "unfitted", "api": problem}
+        try:  # a stub raises NotImplementedError: not attempted
+            fitted = clone(instance).fit(self.X, self.y)
+            outputs = np.asarray(getattr(fitted, method)(self.X_new), dtype=float)
+        except NotImplementedError:
+            raise Unfinished from None
+        except Exception as err:  # noqa: BLE001 - the checks below say more, if they can
+            outputs, error = None, err
+        failed = failed_sklearn_check(instance, self.skip)
+        if failed:
+            check, text = failed
+            return {"failed": check, "api": f"`{name}` fails scikit-learn's `{check}`: {text}"}
+        if outputs is None:
+            problem = f"fitting `{name}` and calling `{method}` raised {_first_line(error)}"
+            return {"failed": "fit", "api": problem}
+        return {"method": method, "outputs": outputs}
+
+    def diff(self, name, observed, expected):
+        if "api" in observed:
+            return observed["api"]
+        if observed["method"] != expected["method"]:
+            return f"`{name}` should have a `{expected['method']}` method."
+        label = "predictions" if observed["method"] == "predict" else "transformed values"
+        reason = compare.diff_arrays(
+            label, observed["outputs"], expected["outputs"], self.rtol, self.atol
+        )
+        if reason:
+            reason = reason.replace(f"`{label}` differs", f"the {label} of `{name}` differ", 1)
+        return reason
+
+    def matches(self, observed, recorded):
+        if "api" in observed or "api" in recorded:
+            return observed.get("failed") == recorded.get("failed")
+        return self.diff("value", observed, recorded) is None
+
+
+KINDS = (
+    Close,
+    Exact,
+    Frame,
+    Function,
+    Estimator,
+    Model,
+    TestSuite,
+    SqlQuery,
+    Document,
+    Plot,
+    Yields,
+    Calls,
+    DataclassFields,
+    SklearnEstimator,
+)

@@ -20,8 +20,10 @@ from typing import Any
 
 from mlcourse.comparators import (  # noqa: F401 - re-exported: specs import them from here
     KINDS,
+    Calls,
     Close,
     Comparator,
+    DataclassFields,
     Document,
     Estimator,
     Exact,
@@ -30,9 +32,11 @@ from mlcourse.comparators import (  # noqa: F401 - re-exported: specs import the
     Model,
     Plot,
     Rule,
+    SklearnEstimator,
     SqlQuery,
     TestSuite,
     Unfinished,
+    Yields,
 )
 from mlcourse.layout import EXERCISE_ID, parse_exercise_id
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, Incorrect, NotAttempted

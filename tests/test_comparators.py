@@ -3,23 +3,26 @@ wrong answers; and the same words from the grader (through the safe format) as f
 """
 
 import re
+from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
 from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mlcourse.comparators import parse_dockerfile
+from mlcourse.comparators import failed_sklearn_check, parse_dockerfile
 from mlcourse.exercise import (
+    Calls,
     Close,
+    DataclassFields,
     Document,
     Estimator,
     Exact,
@@ -29,10 +32,12 @@ from mlcourse.exercise import (
     Model,
     Plot,
     Rule,
+    SklearnEstimator,
     SqlQuery,
     TestSuite,
     Unfinished,
     WrongAnswer,
+    Yields,
 )
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, Incorrect, NotAttempted
 from mlcourse.probes import grader_verdict
@@ -622,6 +627,336 @@ def test_plot_observe_and_diff():
     )
 
 
+# --- Yields: what a generator yields, read lazily ------------------------------------------------
+
+
+def evens(n):
+    for i in range(n):
+        yield 2 * i
+
+
+def evens_then_fail(n):
+    yield 0
+    yield 2
+    raise ValueError("ran dry")
+
+
+def reused_batches(n):
+    """Yields the same list each time, cleared after each yield: the caller's batches empty."""
+    batch = []
+    for i in range(n):
+        batch.append(i)
+        yield batch
+        batch.clear()
+
+
+def endless():
+    i = 0
+    while True:
+        yield i
+        i += 1
+
+
+def stub_function(*args, **kwargs):
+    raise NotImplementedError("write the body")
+
+
+YIELDS_EXERCISE = make_exercise(
+    {"evens": Function(cases=[dict(n=4), dict(n=0)], returns=Yields())},
+    solution="""
+        def evens(n):
+            for i in range(n):
+                yield 2 * i
+    """,
+    wrong_answers=[
+        WrongAnswer(
+            "def evens(n):\n    return [2 * i for i in range(n)]\n",
+            "Did you build the whole list? `yield` each item instead.",
+        )
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    "answer, status, fragment",
+    [
+        (evens, CORRECT, ""),
+        (
+            lambda n: iter(range(n)),
+            INCORRECT,
+            "for `evens(n=4)`: the result yields 1 as item 1 (counting from 0)",
+        ),
+        (lambda n: iter([0, 2]), INCORRECT, "the result yields 2 items; it should yield 4"),
+        (lambda n: [2 * i for i in range(n)], INCORRECT, "got list. Did you build"),
+        (evens_then_fail, INCORRECT, "raised ValueError: ran dry after yielding 2 items"),
+        (stub_function, NOT_ATTEMPTED, "still raises NotImplementedError"),
+    ],
+    ids=["generator", "wrong item", "too few", "a list", "raises", "stub"],
+)
+def test_yields_outcomes(answer, status, fragment):
+    got, message = outcome_of(YIELDS_EXERCISE, {"evens": answer})
+    assert got == status, message
+    assert fragment in message
+
+
+def test_yields_reads_lazily_and_sees_a_reused_batch():
+    observed = Yields(take=5).observe("xs", endless())  # an endless generator does not hang
+    assert observed == {"items": [0, 1, 2, 3, 4]}
+    reused = Yields().observe("xs", reused_batches(3))
+    assert reused == {"items": [[], [], []]}  # each list read after all were yielded
+    fresh = Yields().observe("xs", iter([[0], [1], [2]]))
+    assert "item 0" in Yields().diff("xs", reused, fresh)
+    assert Yields().observe("xs", [1, 2]) == {"not_iterator": "list"}
+
+
+# --- Calls: a sequence of calls that return or raise, and what the errors say ----------------------
+
+
+def parse_digits(text):
+    if not text.isdigit():
+        raise ValueError(f"expected digits, got {text!r}")
+    return int(text)
+
+
+def parse_vaguely(text):
+    if not text.isdigit():
+        raise ValueError("bad input")
+    return int(text)
+
+
+def parse_with_type_error(text):
+    if not text.isdigit():
+        raise TypeError(f"expected digits, got {text!r}")
+    return int(text)
+
+
+CALLS_EXERCISE = make_exercise(
+    {
+        "parse": Calls(
+            cases=[dict(text="12"), dict(text="-1"), dict(text="")],
+            mentions=[[], ["expected", "'-1'"], ["expected", "''"]],
+        )
+    },
+    solution="""
+        def parse(text):
+            if not text.isdigit():
+                raise ValueError(f"expected digits, got {text!r}")
+            return int(text)
+    """,
+    wrong_answers=[
+        WrongAnswer(
+            "def parse(text):\n    return int(text)\n",
+            "Did you let `int()` decide? It accepts '-1'.",
+        )
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    "answer, status, fragment",
+    [
+        (parse_digits, CORRECT, ""),
+        (lambda text: abs(int(text)), INCORRECT, "`parse(text='-1')` should raise ValueError, but"),
+        (lambda text: int(text), INCORRECT, "Did you let `int()` decide?"),
+        (parse_vaguely, INCORRECT, "its message 'bad input' does not mention 'expected'"),
+        (parse_with_type_error, INCORRECT, "raised TypeError: \"expected digits, got '-1'\"; it "),
+        (lambda text: 12, INCORRECT, "should raise ValueError"),
+        (stub_function, NOT_ATTEMPTED, "still raises NotImplementedError"),
+        (3, INCORRECT, "`parse` should be callable, got int."),
+    ],
+    ids=["right", "abs", "recorded", "vague", "wrong type", "constant", "stub", "not callable"],
+)
+def test_calls_outcomes(answer, status, fragment):
+    got, message = outcome_of(CALLS_EXERCISE, {"parse": answer})
+    assert got == status, message
+    assert fragment in message, message
+
+
+def make_counter(start):
+    count = start
+
+    def step():
+        nonlocal count
+        count += 1
+        return count
+
+    return step
+
+
+def test_calls_on_one_object_keep_its_state_and_say_which_call():
+    step = Calls(cases=[{}, {}, {}], label="step")
+    check = Calls(cases=[dict(start=0)], returns=step)
+    expected = check.observe("make_counter", make_counter)
+    assert expected == {"calls": [{"returned": {"calls": [{"returned": v} for v in (1, 2, 3)]}}]}
+
+    def stuck(start):
+        return lambda: start + 1
+
+    reason = check.diff("make_counter", check.observe("make_counter", stuck), expected)
+    assert reason.startswith("for `make_counter(start=0)`: for `step()` (call 2 of 3):"), reason
+
+
+# --- DataclassFields: a dataclass instance as its fields, and whether it is frozen ------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    x: int
+    y: int
+
+
+@dataclass
+class MutablePoint:
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class SwappedPoint:
+    y: int
+    x: int
+
+
+@dataclass(frozen=True)
+class FloatPoint:
+    x: float
+    y: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "x", float(self.x))
+        object.__setattr__(self, "y", float(self.y))
+
+
+FIELDS_EXERCISE = make_exercise(
+    {"Point": Function(cases=[dict(x=1, y=2)], returns=DataclassFields())},
+    solution="""
+        @dataclass(frozen=True)
+        class Point:
+            x: int
+            y: int
+    """,
+    wrong_answers=[
+        WrongAnswer("Point = lambda x, y: (x, y)", "Did you return a tuple? Write a dataclass.")
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    "answer, status, fragment",
+    [
+        (Point, CORRECT, ""),
+        (MutablePoint, INCORRECT, "can be changed after it is created: it should be frozen"),
+        (SwappedPoint, INCORRECT, "has the fields ['y', 'x']; it should have ['x', 'y']"),
+        (FloatPoint, INCORRECT, "`result.x` is 1.0, which is not the expected value"),
+        (lambda x, y: (x, y), INCORRECT, "Did you return a tuple?"),
+        (stub_function, NOT_ATTEMPTED, "still raises NotImplementedError"),
+    ],
+    ids=["frozen", "mutable", "order", "types", "tuple", "stub"],
+)
+def test_dataclass_fields_outcomes(answer, status, fragment):
+    got, message = outcome_of(FIELDS_EXERCISE, {"Point": answer, "dataclass": dataclass})
+    assert got == status, message
+    assert fragment in message, message
+
+
+def test_dataclass_fields_match_a_recorded_answer_only_with_the_same_frozenness():
+    fields = DataclassFields()
+    frozen, mutable = fields.observe("p", Point(1, 2)), fields.observe("p", MutablePoint(1, 2))
+    assert fields.matches(mutable, mutable) and not fields.matches(frozen, mutable)
+    assert fields.observe("p", Point) == {"not_dataclass": "type"}  # the class, not an instance
+
+
+# --- SklearnEstimator: scikit-learn's own checks, then the outputs ---------------------------------
+
+
+class LstsqRegressor(RegressorMixin, BaseEstimator):
+    """Least squares with an intercept, written to scikit-learn's rules."""
+
+    def __init__(self, shift=0.0):
+        self.shift = shift
+
+    def fit(self, X, y):
+        X, y = validate_data(self, X, y, y_numeric=True)
+        design = np.column_stack([np.ones(len(X)), X])
+        self.coef_ = np.linalg.lstsq(design, y, rcond=None)[0]
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return self.coef_[0] + X @ self.coef_[1:] + self.shift
+
+
+class EagerRegressor(LstsqRegressor):
+    """Predicts zeros before it is fitted."""
+
+    def predict(self, X):
+        if not hasattr(self, "coef_"):
+            return np.zeros(len(X))
+        return super().predict(X)
+
+
+class NoValidationRegressor(LstsqRegressor):
+    """Never calls validate_data, so it sets no ``n_features_in_`` and accepts NaN."""
+
+    def fit(self, X, y):
+        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        self.coef_ = np.linalg.lstsq(np.column_stack([np.ones(len(X)), X]), y, rcond=None)[0]
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self)
+        return self.coef_[0] + np.asarray(X, dtype=float) @ self.coef_[1:]
+
+
+class StubRegressor(RegressorMixin, BaseEstimator):
+    def fit(self, X, y):
+        raise NotImplementedError("learn from X and y")
+
+    def predict(self, X):
+        raise NotImplementedError("predict each row")
+
+
+_SK_RNG = np.random.default_rng(0)
+SK_X = _SK_RNG.normal(size=(30, 2))
+SK_Y = SK_X @ np.array([1.5, -2.0]) + 0.5
+SK_X_NEW = _SK_RNG.normal(size=(5, 2))
+SKLEARN_EXERCISE = make_exercise(
+    {"Regressor": SklearnEstimator(SK_X, SK_Y, SK_X_NEW)},
+    solution="Regressor = LstsqRegressor",
+    wrong_answers=[
+        WrongAnswer("Regressor = EagerRegressor", "Did you skip `check_is_fitted(self)`?")
+    ],
+)
+SKLEARN_NAMESPACE = {"LstsqRegressor": LstsqRegressor, "EagerRegressor": EagerRegressor}
+
+
+@pytest.mark.parametrize(
+    "answer, status, fragment",
+    [
+        (LstsqRegressor, CORRECT, ""),
+        (LstsqRegressor(shift=0.01), INCORRECT, "the predictions of `Regressor` differ"),
+        (EagerRegressor(shift=2.0), INCORRECT, "Did you skip `check_is_fitted(self)`?"),
+        (NoValidationRegressor, INCORRECT, "fails scikit-learn's `check_"),
+        (StubRegressor, NOT_ATTEMPTED, "still raises NotImplementedError"),
+        (int, INCORRECT, "has neither a `predict` nor a `transform` method"),
+    ],
+    ids=["right", "shifted", "eager", "no validation", "stub", "not an estimator"],
+)
+def test_sklearn_estimator_outcomes(answer, status, fragment):
+    got, message = outcome_of(SKLEARN_EXERCISE, {**SKLEARN_NAMESPACE, "Regressor": answer})
+    assert got == status, message
+    assert fragment in message, message
+
+
+def test_failed_sklearn_check_names_the_check_and_honours_skip():
+    assert failed_sklearn_check(LstsqRegressor()) is None
+    check, _ = failed_sklearn_check(NoValidationRegressor())
+    assert check.startswith("check_")
+    again = failed_sklearn_check(NoValidationRegressor(), skip={check: "known"})
+    assert again is None or again[0] != check
+
+
 # --- the same words from the grader as from the notebook, for every kind --------------------------
 
 
@@ -774,6 +1109,51 @@ PARITY = {
             "unlabelled": (draw_axes([0, 1, 4], labelled=False), INCORRECT),
             "figure": (draw_axes([0, 1, 4]).figure, INCORRECT),
             "not attempted": (..., NOT_ATTEMPTED),
+        },
+    ),
+    "Yields": (
+        YIELDS_EXERCISE,
+        {},
+        {
+            "correct": (evens, CORRECT),
+            "incorrect": (lambda n: iter(range(n)), INCORRECT),
+            "recorded": (lambda n: [2 * i for i in range(n)], INCORRECT),
+            "raises": (evens_then_fail, INCORRECT),
+            "not attempted": (stub_function, NOT_ATTEMPTED),
+        },
+    ),
+    "Calls": (
+        CALLS_EXERCISE,
+        {},
+        {
+            "correct": (parse_digits, CORRECT),
+            "incorrect": (parse_vaguely, INCORRECT),
+            "recorded": (lambda text: int(text), INCORRECT),
+            "wrong type": (parse_with_type_error, INCORRECT),
+            "not attempted": (stub_function, NOT_ATTEMPTED),
+            "opaque": (Widget(), INCORRECT),
+        },
+    ),
+    "DataclassFields": (
+        FIELDS_EXERCISE,
+        {"dataclass": dataclass},
+        {
+            "correct": (Point, CORRECT),
+            "incorrect": (MutablePoint, INCORRECT),
+            "recorded": (lambda x, y: (x, y), INCORRECT),
+            "types": (FloatPoint, INCORRECT),
+            "not attempted": (stub_function, NOT_ATTEMPTED),
+        },
+    ),
+    "SklearnEstimator": (
+        SKLEARN_EXERCISE,
+        SKLEARN_NAMESPACE,
+        {
+            "correct": (LstsqRegressor, CORRECT),
+            "incorrect": (LstsqRegressor(shift=0.01), INCORRECT),
+            "recorded": (EagerRegressor(shift=2.0), INCORRECT),
+            "checks": (NoValidationRegressor, INCORRECT),
+            "not attempted": (StubRegressor, NOT_ATTEMPTED),
         },
     ),
 }

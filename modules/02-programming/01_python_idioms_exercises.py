@@ -3,64 +3,20 @@ closures, exceptions that explain themselves, and a validated frozen dataclass."
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from mlcourse.comparators import call_signature, copied
-from mlcourse.compare import short_repr, type_name
-from mlcourse.exercise import Comparator, Exact, Exercise, Function, Unfinished, WrongAnswer
+from mlcourse.exercise import (
+    Calls,
+    DataclassFields,
+    Exact,
+    Exercise,
+    Function,
+    WrongAnswer,
+    Yields,
+)
 
-# --- comparators for what the shipped ones cannot see: generators, raised errors, dataclasses ----
-
-
-def _raised_text(err: BaseException) -> str:
-    text = str(err)
-    return f"{type(err).__name__}: {text}"[:300] if text else type(err).__name__
-
-
-@dataclass(frozen=True)
-class Yields(Comparator):
-    """What an iterator (a generator) yields: its first ``take`` items, read lazily, each item
-    turned into a list once all are read (so a batch reused and cleared shows up as changed).
-    Use it as the ``returns`` of ``Function`` for a generator function."""
-
-    take: int = 100
-
-    def observe(self, name, value):
-        if not hasattr(value, "__next__"):
-            return {"not_iterator": type_name(value)}
-        items = []
-        try:
-            for item in itertools.islice(value, self.take):
-                items.append(item)
-        except NotImplementedError:
-            raise Unfinished from None
-        except Exception as err:  # noqa: BLE001 - the learner's generator failed: say how
-            return {"raised": _raised_text(err), "after": len(items)}
-        return {"items": [list(item) if isinstance(item, list | tuple) else item for item in items]}
-
-    def diff(self, name, observed, expected):
-        if "not_iterator" in observed:
-            return (
-                f"`{name}` should be an iterator that yields one batch at a time (a generator "
-                f"function, with `yield`), got {observed['not_iterator']}."
-            )
-        if "raised" in observed:
-            return f"`{name}` raised {observed['raised']} after yielding {observed['after']} items."
-        got, want = observed["items"], expected["items"]
-        if len(got) != len(want):
-            return f"`{name}` yields {len(got)} batches; it should yield {len(want)}."
-        for index, (g, w) in enumerate(zip(got, want)):
-            if g != w:
-                return (
-                    f"`{name}` yields {short_repr(g)} as batch {index} (counting from 0), which "
-                    "is not the expected batch."
-                )
-        return None
+# --- a comparator for what Exact cannot see: a dict subclass read as a dict -----------------
 
 
 @dataclass(frozen=True)
@@ -69,112 +25,6 @@ class AsDict(Exact):
 
     def observe(self, name, value):
         return dict(value) if isinstance(value, dict) else value
-
-
-@dataclass(frozen=True)
-class Calls(Comparator):
-    """A function or class, called once per case in order (on the same object, so a callback
-    keeps its state from call to call): each call's result, compared with ``returns``, or the
-    error it raises: its type, and a message that contains the words ``mentions[i]`` of case i
-    (compared without regard to case)."""
-
-    cases: Sequence[Mapping[str, Any]]
-    returns: Comparator = Exact()
-    mentions: Sequence[Sequence[str]] = ()
-    label: str | None = None  # how a call is written in messages; default: the checked name
-
-    def _mentions(self, index: int) -> Sequence[str]:
-        return self.mentions[index] if index < len(self.mentions) else ()
-
-    def observe(self, name, value):
-        if not callable(value):
-            return {"not_callable": type_name(value)}
-        calls = []
-        for index, case in enumerate(self.cases):
-            try:
-                result = value(**copied(case))
-            except NotImplementedError:
-                raise Unfinished from None
-            except Exception as err:  # noqa: BLE001 - raising may be the right answer
-                message = str(err)
-                missing = [w for w in self._mentions(index) if w.lower() not in message.lower()]
-                calls.append(
-                    {"raised": type(err).__name__, "message": message[:300], "missing": missing}
-                )
-                continue
-            calls.append({"returned": self.returns.observe("result", result)})
-        return {"calls": calls}
-
-    def diff(self, name, observed, expected):
-        if "not_callable" in observed:
-            return f"`{name}` should be callable, got {observed['not_callable']}."
-        calls = zip(self.cases, observed["calls"], expected["calls"])
-        for index, (case, got, want) in enumerate(calls):
-            call = f"`{call_signature(self.label or name, case)}`"
-            if self.label:  # a sequence of calls on one object: say which call
-                call += f" (call {index + 1} of {len(self.cases)})"
-            if "raised" in want:
-                error = want["raised"]
-                if "raised" not in got:
-                    return f"{call} should raise {error}, but it returned without an error."
-                if got["raised"] != error:
-                    return f"{call} raised {got['raised']}: {got['message']!r}; it should raise {error}."
-                if got["missing"]:
-                    return (
-                        f"{call} raised {error}, but its message {got['message']!r} does not "
-                        f"mention {got['missing'][0]!r}."
-                    )
-                continue
-            if "raised" in got:
-                return f"{call} raised {got['raised']}: {got['message']!r}"
-            reason = self.returns.diff("result", got["returned"], want["returned"])
-            if reason:
-                reason = reason.replace("`result` = ", "the result ", 1)
-                return f"for {call}: " + reason.replace("`result`", "the result", 1)
-        return None
-
-    def matches(self, observed, recorded):
-        if "not_callable" in observed or "not_callable" in recorded:
-            return False
-        for got, want in zip(observed["calls"], recorded["calls"]):
-            if ("raised" in got) != ("raised" in want):
-                return False
-            if "raised" in got:
-                if (got["raised"], got["missing"]) != (want["raised"], want["missing"]):
-                    return False
-            elif not self.returns.matches(got["returned"], want["returned"]):
-                return False
-        return True
-
-
-@dataclass(frozen=True)
-class Fields(Comparator):
-    """A dataclass instance, as data: its fields (``dataclasses.asdict``) and whether it is
-    frozen. Use it as the ``returns`` of ``Calls`` that create instances."""
-
-    def observe(self, name, value):
-        if not dataclasses.is_dataclass(value) or isinstance(value, type):
-            return {"not_dataclass": type_name(value)}
-        frozen = type(value).__dataclass_params__.frozen
-        return {"fields": dataclasses.asdict(value), "frozen": frozen}
-
-    def diff(self, name, observed, expected):
-        if "not_dataclass" in observed:
-            return (
-                f"`{name}` should be a dataclass instance (decorate the class with "
-                f"`@dataclass`), got {observed['not_dataclass']}."
-            )
-        if expected["frozen"] and not observed["frozen"]:
-            return f"`{name}` can be changed after it is created: it should be frozen."
-        got, want = observed["fields"], expected["fields"]
-        if list(got) != list(want):
-            return (
-                f"`{name}` has the fields {list(got)}; it should have {list(want)}, in this order."
-            )
-        for key in want:
-            if got[key] != want[key] or type(got[key]) is not type(want[key]):
-                return f"`{name}.{key}` is {got[key]!r}, which is not the expected value."
-        return None
 
 
 # --- 02.01.1: batches from a stream ------------------------------------------------------------
@@ -310,7 +160,7 @@ _CONFIG = [  # (arguments, words the error must mention)
 ]
 _CONFIG_CHECK = Calls(
     cases=[arguments for arguments, _ in _CONFIG],
-    returns=Fields(),
+    returns=DataclassFields(),
     mentions=[words for _, words in _CONFIG],
 )
 
