@@ -125,8 +125,9 @@ EXERCISES = [
         hints=[
             "If t = c · n^a, then log t = log c + a · log n: a straight line in (log n, log t). "
             "Fit it to all the measurements, then read the prediction off the line at n_new.",
-            "`slope, intercept = np.polyfit(np.log(ns), np.log(times), 1)`; the line says "
-            "log t = intercept + slope · log n, so t = exp(intercept) · n_new ** slope.",
+            "`np.polyfit(x, y, 1)` returns the slope and the intercept of the least-squares "
+            "line through the points (x, y). Fit it to the logarithms of both lists; the line "
+            "then gives log t at log n_new, and `np.exp` turns that back into a time.",
         ],
         solution="""
             def predict_time(ns, times, n_new):
@@ -171,9 +172,10 @@ EXERCISES = [
             "Keep a min-heap of at most k entries whose root is the worst of the best so far. "
             "To break ties by arrival, push `(score, -position, item)`: among equal scores the "
             "latest arrival is then the smallest entry, the first to go. Sort the heap at the end.",
-            "Or let the library do it: `heapq.nlargest(k, pairs, key=lambda pair: pair[1])` "
-            "compares only the scores, keeps the earlier of equal ones, reads the stream once "
-            "and returns a list (empty when k is 0).",
+            "Compare the scores only, never the items: sorting or taking the largest of the "
+            "pairs themselves orders equal scores by the item's name. `heapq` has a function "
+            "that keeps the k largest of an iterable by a `key`, reading it once; check in its "
+            "documentation what it does with ties and with k = 0.",
         ],
         solution="""
             def top_k(pairs, k):

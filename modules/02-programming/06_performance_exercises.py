@@ -9,8 +9,8 @@ from mlcourse.exercise import Close, Exact, Exercise, Function, WrongAnswer
 
 # --- 02.06.2: a loop the check can tell from whole-array code --------------------------------
 _LOOP_MESSAGE = (
-    "Did you loop over the hours (a `for` loop, a comprehension, `map`, or indexing one element "
-    "at a time)? The check passes an array whose elements cannot be taken one by one. Work on "
+    "Did you loop over the hours (a `for` loop, a comprehension, `map`, `.tolist()`, or indexing "
+    "one element at a time)? The check passes an array whose elements cannot be taken one by one. Work on "
     "the whole array: `np.arange`, `np.where` and `np.maximum.accumulate`."
 )
 
@@ -19,13 +19,16 @@ class _NoElementLoops(np.ndarray):
     """A 1-D array whose elements cannot be taken one at a time in Python.
 
     A loop and whole-array code compute the same numbers, so no value check can tell them
-    apart; this array can: iterating over it, or indexing a single element, raises a TypeError
+    apart; this array can: iterating over it, `.tolist()`, or indexing a single element, raises a TypeError
     whose text is the recorded wrong answer's message. Whole-array operations (ufuncs,
     `np.where`, slicing, `len`) work as on any array. The grader's safe format carries it as a
     plain array, so there (only) a loop passes.
     """
 
     def __iter__(self):
+        raise TypeError(_LOOP_MESSAGE)
+
+    def tolist(self):
         raise TypeError(_LOOP_MESSAGE)
 
     def __getitem__(self, key):
@@ -60,7 +63,8 @@ _LRU_CASES = [
     dict(keys=["a", "b", "a", "c", "a"], maxsize=2),  # the hit on a makes b the oldest
     dict(keys=[3, 1, 3, 2, 1, 3], maxsize=None),  # unbounded
     dict(keys=["x", "x", "y"], maxsize=0),  # no cache at all
-    dict(keys=[1, 1.0, True], maxsize=None),  # equal keys are one key
+    dict(keys=["1", 1, "1"], maxsize=None),  # a string and a number are different keys
+    dict(keys=[*range(200), 0], maxsize=None),  # more distinct keys than the default 128 places
     dict(keys=[day % 7 for day in range(30)], maxsize=6),  # a weekly cycle one slot too large
 ]
 
@@ -207,7 +211,8 @@ EXERCISES = [
             "with `functools.lru_cache(maxsize=maxsize)`, call it on every key in order and read "
             "`cache_info()`.",
             "Create the cached function *inside* `lru_stats`, so that every call starts from an "
-            "empty cache, and return `(info.hits, info.misses)` as a tuple of ints.",
+            "empty cache of the requested size (a function decorated once at the top level "
+            "keeps its hits, misses and size between calls).",
         ],
         solution="""
             def lru_stats(keys, maxsize):
@@ -382,8 +387,10 @@ EXERCISES = [
             "Work with times, not speedups: a step that took the share f of the run and is made "
             "s times faster now takes f / s; a step with no speedup still takes f. The new run "
             "time is the sum of these, as a share of the old one.",
-            "`1 / sum(share / speedups.get(step, 1) for step, share in fractions.items())`: the "
-            "overall speedup is the old time (1) divided by the new time.",
+            "The overall speedup is the old run time (1, since the shares add up to 1) divided "
+            "by the new one. `speedups.get(step, 1)` reads a step's speedup with 1 for the "
+            "steps not listed, and `share / math.inf` is 0.0, so a step made free needs no "
+            "special case.",
         ],
         solution="""
             def overall_speedup(fractions, speedups):
