@@ -592,10 +592,11 @@ class Plot(Comparator):
 
 @dataclass(frozen=True)
 class Yields(Comparator):
-    """An iterator (a generator): its first ``take`` items, read lazily one at a time, each
-    list or tuple item copied into a list only after all are read (so a batch that the
-    generator reuses and clears shows up as changed). Use it as the ``returns`` of
-    ``Function`` for a generator function; an endless input then cannot hang the check."""
+    """An iterator (a generator): its first ``take`` items, read lazily one at a time, so an
+    endless input cannot hang the check. Items keep their type (a tuple where the solution
+    yields a list is a difference); a list item is copied only after all are read, so a batch
+    that the generator reuses and clears shows up as changed. Use it as the ``returns`` of
+    ``Function`` for a generator function."""
 
     take: int = 100
 
@@ -612,7 +613,7 @@ class Yields(Comparator):
             raise Unfinished from None
         except Exception as err:  # noqa: BLE001 - the learner's generator failed: say how
             return {"raised": _raised(err), "after": len(items)}
-        return {"items": [list(item) if isinstance(item, list | tuple) else item for item in items]}
+        return {"items": [list(item) if isinstance(item, list) else item for item in items]}
 
     def diff(self, name, observed, expected):
         if "not_iterator" in observed:
@@ -627,9 +628,14 @@ class Yields(Comparator):
             return f"`{name}` yields {len(got)} items; it should yield {len(want)}."
         for index, (item, wanted) in enumerate(zip(got, want)):
             if compare.diff_exact("item", item, wanted) is not None:
+                kind = (
+                    f": it should be a {compare.type_name(wanted)}"
+                    if type(item) is not type(wanted)
+                    else ""
+                )
                 return (
                     f"`{name}` yields {compare.short_repr(item)} as item {index} (counting from "
-                    "0), which is not the expected item."
+                    f"0), which is not the expected item{kind}."
                 )
         return None
 

@@ -86,6 +86,41 @@ class OneShot:
         return iter(self.rows)
 
 
+class Row(dict):
+    """A row of a stream: a dict that the stream can watch with a weak reference."""
+
+
+class LongStream:
+    """``n`` rows made one at a time and read once, like a large file; holding more than
+    ``limit`` of them in memory at once (a list of all rows, a DataFrame) is an error."""
+
+    def __init__(self, n: int, limit: int):
+        self.n, self.limit, self.started = n, limit, False
+
+    def __repr__(self):
+        return f"<a read-once stream of {self.n:,} rows>"
+
+    def __iter__(self):
+        import weakref
+
+        if self.started:
+            raise RuntimeError("this stream of rows was already read once: use a single loop")
+        self.started = True
+        alive = []  # weak references to the rows handed out that are still in memory
+        for i in range(self.n):
+            alive = [ref for ref in alive if ref() is not None]
+            if len(alive) > self.limit:
+                raise RuntimeError(
+                    f"{len(alive)} rows of a {self.n:,}-row stream are held in memory at once: "
+                    "a stream may be larger than memory, so keep running totals and counts "
+                    "per key, not the rows (no list(rows), no DataFrame)"
+                )
+            row = Row(weathersit=("clear", "misty", "rain")[i % 3], hr=str(i % 24))
+            row.update(bikers=str((i * 37) % 500), casual=str(i % 7))
+            alive.append(weakref.ref(row))
+            yield row
+
+
 def _rows(*triples):
     return OneShot({"weathersit": w, "hr": h, "bikers": b, "casual": c} for w, h, b, c in triples)
 
@@ -110,6 +145,7 @@ _MEAN_CASES = [
     ),
     dict(rows=_rows(("clear", "0", " 16", "3")), key="hr", value="bikers"),  # a stray space
     dict(rows=_rows(), key="hr", value="bikers"),  # an empty stream
+    dict(rows=LongStream(n=3000, limit=100), key="hr", value="bikers"),  # larger than memory
 ]
 
 # --- 02.01.3: a vocabulary with a comprehension ------------------------------------------------
@@ -138,6 +174,8 @@ _PARSE = [  # (text, line, raises)
     ("", 8, True),
     ("abc", 9, True),
     ("1e3", 10, True),
+    ("+5", 11, True),  # int() accepts a sign,
+    ("1_000", 12, True),  # and underscores between digits
 ]
 _PARSE_CHECK = Calls(
     cases=[dict(text=text, line=line) for text, line, _ in _PARSE],
@@ -191,6 +229,16 @@ EXERCISES = [
                     yield batch
         """,
         wrong_answers=[
+            WrongAnswer(
+                """
+                def batches(iterable, size):
+                    iterator = iter(iterable)
+                    while batch := tuple(itertools.islice(iterator, size)):
+                        yield batch
+                """,
+                "Did you yield tuples (as `itertools.batched` and `zip(*[iter(xs)] * n)` do)? "
+                "`{name}` should yield lists, which the caller can extend or sort in place.",
+            ),
             WrongAnswer(
                 """
                 def batches(iterable, size):
@@ -490,6 +538,20 @@ EXERCISES = [
                 return int(digits)
         """,
         wrong_answers=[
+            WrongAnswer(
+                """
+                def parse_count(text, line):
+                    try:
+                        value = int(text)
+                    except ValueError:
+                        raise ValueError(f"line {line}: expected a count, got {text!r}") from None
+                    if value < 0:
+                        raise ValueError(f"line {line}: expected a count >= 0, got {text!r}")
+                    return value
+                """,
+                "Did you let `int()` decide what a count is? It also accepts '+5' and '1_000'; "
+                "check that the stripped text is digits only (`str.isdigit()`).",
+            ),
             WrongAnswer(
                 """
                 def parse_count(text, line):

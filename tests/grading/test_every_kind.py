@@ -23,8 +23,8 @@ import numpy as np
 from sklearn.datasets import make_classification
 
 from mlcourse.exercise import (
-    Close, Document, Estimator, Exact, Exercise, Frame, Function, Model, Plot, Rule, SqlQuery,
-    TestSuite, WrongAnswer,
+    Calls, Close, DataclassFields, Document, Estimator, Exact, Exercise, Frame, Function, Model,
+    Plot, Rule, SklearnEstimator, SqlQuery, TestSuite, WrongAnswer, Yields,
 )
 
 X, Y = make_classification(
@@ -106,6 +106,39 @@ class MeanRegressor(RegressorMixin, BaseEstimator):
     exercise(10, "Plot", {"ax": Plot()},
              "fig, ax = plt.subplots()\\nax.plot(x, x ** 2)\\n"
              "ax.set(title='squares', xlabel='x', ylabel='x squared')\\n"),
+    exercise(11, "Yields", {"evens": Function(cases=[{"n": 3}, {"n": 0}], returns=Yields())},
+             "def evens(n):\\n    for i in range(n):\\n        yield 2 * i\\n",
+             [WrongAnswer("def evens(n):\\n    return [2 * i for i in range(n)]\\n",
+                          "Did you build the whole list?")]),
+    exercise(12, "Calls",
+             {"parse": Calls(cases=[{"text": "12"}, {"text": "-1"}],
+                             mentions=[[], ["expected", "'-1'"]])},
+             """
+def parse(text):
+    if not text.isdigit():
+        raise ValueError(f"expected digits, got {text!r}")
+    return int(text)
+""",
+             [WrongAnswer("def parse(text):\\n    return int(text)\\n",
+                          "Did you let int() decide?")]),
+    exercise(13, "DataclassFields",
+             {"Point": Calls(cases=[{"x": 1, "y": 2}], returns=DataclassFields())},
+             "@dataclass(frozen=True)\\nclass Point:\\n    x: int\\n    y: int\\n"),
+    exercise(14, "SklearnEstimator",
+             {"LstsqRegressor": SklearnEstimator(X[:40], X[:40] @ [1.0, 2.0, 0.0, -1.0], X[40:45])},
+             """
+class LstsqRegressor(RegressorMixin, BaseEstimator):
+    def fit(self, X, y):
+        X, y = validate_data(self, X, y, y_numeric=True)
+        design = np.column_stack([np.ones(len(X)), X])
+        self.coef_ = np.linalg.lstsq(design, y, rcond=None)[0]
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return self.coef_[0] + X @ self.coef_[1:]
+"""),
 ]
 '''
 
@@ -118,7 +151,8 @@ from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
+from dataclasses import dataclass
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 x = np.array([1.0, 2.0, 6.0])
 sales = pd.DataFrame({"city": ["Oslo", "Bergen", "Oslo"], "units": [3, 5, 4]})
@@ -139,6 +173,14 @@ STUBS = {
     8: "query = ...",
     9: "dockerfile = ...",
     10: "ax = ...",
+    11: "def evens(n):\n    raise NotImplementedError('yield 2 * i for each i below n')\n",
+    12: "def parse(text):\n    raise NotImplementedError('read the count')\n",
+    13: "class Point:\n    def __init__(self, x, y):\n        raise NotImplementedError('keep x and y')\n",
+    14: (
+        "class LstsqRegressor(RegressorMixin, BaseEstimator):\n"
+        "    def fit(self, X, y):\n        raise NotImplementedError('solve least squares')\n\n"
+        "    def predict(self, X):\n        raise NotImplementedError('predict each row')\n"
+    ),
 }
 
 # Every answer wrong, the way learners get them wrong; some are recorded wrong answers.
@@ -158,6 +200,17 @@ WRONG = {
     8: "query = \"SELECT id, km FROM trips WHERE city = 'Oslo'\"",
     9: "dockerfile = 'FROM python\\nCMD [\"python\"]\\n'",
     10: "fig, ax = plt.subplots()\nax.plot(x, 2 * x)\n",
+    11: "def evens(n):\n    return [2 * i for i in range(n)]\n",
+    12: "def parse(text):\n    return abs(int(text))\n",
+    13: "@dataclass\nclass Point:\n    x: int\n    y: int\n",
+    14: (
+        "class LstsqRegressor(RegressorMixin, BaseEstimator):\n"
+        "    def fit(self, X, y):\n"
+        "        self.coef_ = np.linalg.lstsq(np.column_stack([np.ones(len(X)), X]), y)[0]\n"
+        "        return self\n\n"
+        "    def predict(self, X):\n        check_is_fitted(self)\n"
+        "        return self.coef_[0] + np.asarray(X) @ self.coef_[1:]\n"
+    ),
 }
 
 # Fragments each wrong answer's reason must hold (beyond equality with the notebook's words).
@@ -172,6 +225,10 @@ WRONG_FRAGMENTS = {
     8: "the result of `query` should have 2 rows, got 3.",
     9: "Did you leave the base image unpinned?",
     10: "`ax line 0 data` differs",
+    11: "Did you build the whole list?",
+    12: "`parse(text='-1')` should raise ValueError, but it returned without an error.",
+    13: "can be changed after it is created: it should be frozen.",
+    14: "`LstsqRegressor` fails scikit-learn's `check_",
 }
 NOT_ATTEMPTED_FRAGMENTS = {1: "replace the `...`", 4: "still raises NotImplementedError"}
 IDS = [f"99.01.{n}" for n in STUBS]
@@ -244,9 +301,15 @@ def graded(tmp_path_factory):
     return exercises, rows, by_student, expected_reasons, seconds
 
 
+def kinds_in(comparator) -> set[str]:
+    """The comparator's kind and those nested in it as ``returns`` (Yields inside Function)."""
+    inner = getattr(comparator, "returns", None)
+    return {type(comparator).__name__} | (kinds_in(inner) if inner is not None else set())
+
+
 def test_the_course_has_one_exercise_of_every_kind(graded):
     exercises = graded[0]
-    kinds = [type(next(iter(e.checks.values()))).__name__ for e in exercises]
+    kinds = set().union(*(kinds_in(c) for e in exercises for c in e.checks.values()))
     assert sorted(kinds) == sorted(kind.__name__ for kind in KINDS)
 
 
