@@ -24,6 +24,7 @@ sits at the same path on both sides: TCP on loopback cannot cross the network na
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -33,7 +34,15 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mlcourse.layout import SPEC_SUFFIX, course_root, is_capstone, spec_path
+from mlcourse.layout import (
+    CAPSTONE,
+    CAPSTONE_NOTEBOOKS,
+    MODULES,
+    SPEC_SUFFIX,
+    course_root,
+    is_capstone,
+    spec_path,
+)
 
 COURSE = "/course"  # the released copy, inside the sandbox (MLCOURSE_ROOT)
 SCRATCH = f"{COURSE}/work"  # the only writable folder of the course view: the working folder
@@ -94,29 +103,33 @@ class View:
 # --- the released copy ----------------------------------------------------------------------
 
 
+def _package_only(folder, names):
+    """The capstone package without its run state; its notebooks are copied as a module."""
+    return SKIPPED(folder, names) | ({"runs", CAPSTONE_NOTEBOOKS} & set(names))
+
+
 def prepare(assignment_paths: list[Path], hidden_dir: Path | None, folder: Path) -> View:
     """Write the released copy for ``assignment_paths`` under ``folder``; return the view
     template (scratch and captures are set per run with ``for_run``)."""
-    from mlcourse.release import _capstone_skipped, released_spec
+    from mlcourse.release import released_spec
 
     root, folder = course_root(), Path(folder)
     course = folder / "course"
     shutil.copytree(Path(__file__).resolve().parents[1], course / "mlcourse", ignore=SKIPPED)
     for path in map(Path, assignment_paths):
         module = path.parent
-        try:
-            relative = module.resolve().relative_to(root.resolve())
-        except ValueError:  # an assignment outside the course root, e.g. a draft elsewhere
-            relative = Path("capstone", "notebooks") if is_capstone(path) else Path("modules")
-            relative = relative if is_capstone(path) else relative / module.name
+        if is_capstone(path):
+            relative = Path(CAPSTONE, CAPSTONE_NOTEBOOKS)
+            if (root / CAPSTONE).is_dir():  # its cells import the package, without its runs
+                shutil.copytree(
+                    root / CAPSTONE, course / CAPSTONE, ignore=_package_only, dirs_exist_ok=True
+                )
+        else:
+            relative = Path(MODULES, module.name)
         target = course / relative
         shutil.copytree(module, target, ignore=SKIPPED, dirs_exist_ok=True)
         spec = spec_path(path)
         (target / spec.name).write_text(released_spec(spec.read_text(), expected=False))
-        if is_capstone(path) and (root / "capstone").is_dir():  # its cells import the package
-            shutil.copytree(
-                root / "capstone", course / "capstone", ignore=_capstone_skipped, dirs_exist_ok=True
-            )
     data = root / "data"
     if data.is_dir():  # MLCOURSE_ROOT/data for --no-sandbox; a sandbox mounts the original
         (course / "data").symlink_to(data.resolve(), target_is_directory=True)
@@ -156,6 +169,7 @@ def find() -> str | None:
     return shutil.which("bwrap")
 
 
+@functools.cache
 def version(bwrap: str) -> tuple[int, ...]:
     done = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10)
     found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", done.stdout)
@@ -198,6 +212,17 @@ def require() -> str:
             "or on Ubuntu 24.04 an AppArmor profile for bwrap) or a setuid bwrap. " + INSTALL
         )
     return bwrap
+
+
+def check_layout(root: Path) -> None:
+    """Refuse a course that lies inside the Python environment every kernel sees."""
+    for inside, host in environment_paths().items():
+        if Path(root).resolve().is_relative_to(host):
+            raise SandboxUnavailable(
+                f"the course at {root} lies inside the Python environment {inside}, which every "
+                "grading kernel sees (read-only): it could read the solutions. Grade with an "
+                "environment outside the course folder."
+            )
 
 
 def environment_paths() -> dict[str, str]:

@@ -390,6 +390,8 @@ def grade(
     without it; False runs the kernels unconfined and says so in every row and feedback file."""
     limits = limits or Limits()
     bwrap = confine.require() if sandboxed else None
+    if sandboxed:
+        confine.check_layout(course_root())
     students = find_submissions(submissions)
     with (
         tempfile.TemporaryDirectory(prefix="mlcourse-grading-") as tmp,
