@@ -212,9 +212,10 @@ class Exercise:
 
         Cached per kernel: the same code on the same input objects is run once, so a check
         that trains a model pays for the reference model only on its first call."""
-        key = (code, _inputs_key(code, namespace))
+        read = [name for name in _names_read(code) if name not in self.checks]  # not inputs
+        key = (code, tuple((name, id(namespace.get(name))) for name in read))
         if key not in self._cache:
-            inputs = [namespace.get(name) for name in _names_read(code)]  # kept alive: ids stay
+            inputs = [namespace.get(name) for name in read]  # kept alive, so their ids stay theirs
             self._cache[key] = (observe(self.checks, self.run_code(code, namespace)), inputs)
         return self._cache[key][0]
 
@@ -268,16 +269,12 @@ class Exercise:
 
 
 def _names_read(code: str) -> list[str]:
+    """The names ``code`` mentions: a lesson cell that rebinds one invalidates the cache."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return []
     return sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name)})
-
-
-def _inputs_key(code: str, namespace: Mapping[str, Any]) -> tuple:
-    """Which objects ``code`` would read: a lesson cell that rebinds one invalidates the cache."""
-    return tuple((name, id(namespace.get(name))) for name in _names_read(code))
 
 
 def _dedent(code: str) -> str:
