@@ -61,9 +61,10 @@ def pytest_configure(config):
     )
     if config.getoption("course_notebooks") != "off":
         config.option.nbval_current_env = True  # always the course's own environment
-        # Kernels inherit this process's environment: every check in them raises its outcome.
-        config._mlcourse_strict_before = os.environ.get(STRICT)
-        os.environ[STRICT] = "1"
+    # Kernels started by a test inherit this process's environment: every check in them raises
+    # its outcome, even when pytest itself runs from a learner's JupyterLab.
+    config._mlcourse_strict_before = os.environ.get(STRICT)
+    os.environ[STRICT] = "1"
     config.pluginmanager.register(NotebookTimes(config), "mlcourse-notebook-times")
 
 
@@ -89,6 +90,13 @@ def shows_image(outputs) -> bool:
         for out in outputs or []
         if out.get("output_type") in ("display_data", "execute_result")
     )
+
+
+def pytest_collection_modifyitems(items):
+    """Notebook runs need kernels: `-m "not slow"` leaves them out of a quick inner loop."""
+    for item in items:
+        if isinstance(item, CourseCell):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_collect_file(file_path, parent):
@@ -126,7 +134,7 @@ class NotebookRun(IPyNbFile):
         self.nb = notebook.read(self.path)
         if self.variant == SOLVED:
             self.nb = notebook.solved_copy(
-                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb))
+                self.nb, load_exercises(notebook.notebook_id(self.path, self.nb)), strength=True
             )
         cell_num = 0
         for cell in self.nb.cells:
@@ -135,10 +143,15 @@ class NotebookRun(IPyNbFile):
             options = defaultdict(bool, find_metadata_tags(cell.metadata))
             options.update(dict(find_comment_markers(cell.source)))
             options.setdefault("check", False)
-            probe = notebook.tagged_id(cell, "probe:")
+            probe = notebook.tagged_id(cell, notebook.PROBE_TAG)
             if probe:
                 exercise_id, number = probe.rsplit(":", 1)
-                role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} wrong answer {number})"
+                what = (
+                    "check strength"
+                    if number == notebook.STRENGTH_PROBE
+                    else f"wrong answer {number}"
+                )
+                role, name = "probe", f"Cell {cell_num - 1} ({exercise_id} {what})"
             else:
                 role, exercise_id = notebook.cell_role(cell)
                 name = f"Cell {cell_num}" + (f" ({exercise_id} {role})" if exercise_id else "")
