@@ -876,7 +876,8 @@ class SklearnEstimator(Comparator):
     """An estimator class the learner writes (or an instance of it), held to scikit-learn's
     own contract, in three steps:
 
-    0. ``predict`` (or ``transform``) before ``fit`` must raise ``NotFittedError``
+    0. No attribute ending in ``_`` before ``fit`` (it would make ``check_is_fitted`` pass),
+       and ``predict`` (or ``transform``) before ``fit`` must raise ``NotFittedError``
        (scikit-learn's checks also accept an AttributeError there; the course does not).
     1. scikit-learn's ``check_estimator`` (about 50 checks; all but those in ``skip``,
        {check name: why it is left out}): the first failing check is the reason, and a
@@ -910,6 +911,18 @@ class SklearnEstimator(Comparator):
         if method is None:
             problem = f"`{name}` has neither a `predict` nor a `transform` method."
             return {"failed": "methods", "api": problem}
+        learned = sorted(
+            key
+            for key in getattr(instance, "__dict__", {})
+            if key.endswith("_") and not key.startswith("__")
+        )
+        if learned:  # check_is_fitted would take it as fitted: say why, not only that
+            problem = (
+                f"`{name}` has `{learned[0]}` before `fit`: a name ending in `_` marks what "
+                "`fit` learns, so `check_is_fitted` takes the object as fitted. Create it in "
+                "`fit`, not in `__init__`."
+            )
+            return {"failed": "learned in __init__", "api": problem}
         problem = _unfitted_problem(name, clone(instance), method, self.X_new)
         if problem:
             return {"failed": "unfitted", "api": problem}

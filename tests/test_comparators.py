@@ -896,6 +896,14 @@ class EagerRegressor(LstsqRegressor):
         return super().predict(X)
 
 
+class InitAttributeRegressor(LstsqRegressor):
+    """Creates a learned-looking attribute in ``__init__``: check_is_fitted is fooled."""
+
+    def __init__(self, shift=0.0):
+        self.shift = shift
+        self.losses_ = []
+
+
 class NoValidationRegressor(LstsqRegressor):
     """Never calls validate_data, so it sets no ``n_features_in_`` and accepts NaN."""
 
@@ -938,10 +946,19 @@ SKLEARN_NAMESPACE = {"LstsqRegressor": LstsqRegressor, "EagerRegressor": EagerRe
         (LstsqRegressor(shift=0.01), INCORRECT, "the predictions of `Regressor` differ"),
         (EagerRegressor(shift=2.0), INCORRECT, "Did you skip `check_is_fitted(self)`?"),
         (NoValidationRegressor, INCORRECT, "fails scikit-learn's `check_"),
+        (InitAttributeRegressor, INCORRECT, "has `losses_` before `fit`: a name ending in `_`"),
         (StubRegressor, NOT_ATTEMPTED, "still raises NotImplementedError"),
         (int, INCORRECT, "has neither a `predict` nor a `transform` method"),
     ],
-    ids=["right", "shifted", "eager", "no validation", "stub", "not an estimator"],
+    ids=[
+        "right",
+        "shifted",
+        "eager",
+        "no validation",
+        "init attribute",
+        "stub",
+        "not an estimator",
+    ],
 )
 def test_sklearn_estimator_outcomes(answer, status, fragment):
     got, message = outcome_of(SKLEARN_EXERCISE, {**SKLEARN_NAMESPACE, "Regressor": answer})

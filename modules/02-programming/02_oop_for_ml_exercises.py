@@ -3,6 +3,9 @@ checks, a grid search over a pipeline, and a function where a class was the wron
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from mlcourse.exercise import (
@@ -57,6 +60,52 @@ def wide_data():
     )
     X = X * np.logspace(-2, 2, 60)
     return X[:100], y[:100], X[100:], y[100:]
+
+
+ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)  # the notebook's `alphas`
+
+
+def search_problem(search: Any, alphas: tuple) -> str | None:
+    """What keeps ``search`` from being a grid search of a ``RidgeRegressor`` (alone or at the
+    end of a pipeline) over every value of ``alphas``, with ``{name}`` for the checked name; or
+    None. The score alone cannot tell: a pipeline with the right ``alpha`` typed in scores the
+    same."""
+    if type(search).__name__ != "GridSearchCV":
+        return (
+            f"`{{name}}` should be a GridSearchCV that tries every value of `alphas`, got "
+            f"{type(search).__name__}. Did you type in the best alpha instead of searching?"
+        )
+    final = search.estimator
+    final = final.steps[-1][1] if hasattr(final, "steps") else final
+    if type(final).__name__ != "RidgeRegressor":
+        return (
+            f"`{{name}}` should search over your `RidgeRegressor` (last in the pipeline), got "
+            f"{type(final).__name__}."
+        )
+    grids = search.param_grid if isinstance(search.param_grid, list) else [search.param_grid]
+    tried = {float(a) for grid in grids for k, v in grid.items() if k.endswith("alpha") for a in v}
+    if tried != set(alphas):
+        return f"`{{name}}` tries alpha in {sorted(tried)}; it should try every value of `alphas`."
+    return None
+
+
+@dataclass(frozen=True)
+class GridSearchModel(Model):
+    """``Model``, and the answer must be a grid search over ``alphas`` (see ``search_problem``)."""
+
+    alphas: tuple = ()
+
+    def observe(self, name, value):
+        return {**super().observe(name, value), "search": search_problem(value, self.alphas)}
+
+    def diff(self, name, observed, expected):
+        if observed.get("search"):
+            return observed["search"].format(name=name)
+        return super().diff(name, observed, expected)
+
+    def matches(self, observed, recorded):
+        same_search = observed.get("search") == recorded.get("search")
+        return same_search and super().matches(observed, recorded)
 
 
 # --- 02.02.4: a function, not a class ---------------------------------------------------------------
@@ -456,7 +505,9 @@ EXERCISES = [
         id="02.02.3",
         title="A grid search over a pipeline with your own estimator",
         checks={
-            "search": Model(wide_data, at_least=0.66, metric="r2", seeds=(0,)),
+            "search": GridSearchModel(
+                wide_data, at_least=0.66, metric="r2", seeds=(0,), alphas=ALPHAS
+            ),
             "best_alpha": Close(),
         },
         hints=[
