@@ -1,5 +1,5 @@
-"""Exercises of 04_testing.ipynb: a refactored module, a pytest file, tests that catch planted
-bugs, property tests.
+"""Exercises of 04_testing.ipynb: a refactored module, a parametrised pytest file, tests that
+catch planted bugs, property tests, a fixture that writes a data file.
 
 The planted bugs are module-level functions, so that the check (``TestSuite``) can run the
 learner's test on each of them, in the notebook and in a grading kernel alike.
@@ -62,6 +62,12 @@ def _is_constant(node) -> bool:
         return all(_is_constant(e) for e in node.elts)
     if isinstance(node, ast.UnaryOp):
         return _is_constant(node.operand)
+    if isinstance(node, ast.BinOp):  # SECONDS_PER_DAY = 24 * 60 * 60
+        return _is_constant(node.left) and _is_constant(node.right)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _is_constant(k) for k in node.keys) and all(
+            _is_constant(v) for v in node.values
+        )
     return False
 
 
@@ -103,6 +109,21 @@ def _prints(text: str) -> bool:
     )
 
 
+def _totals(days, counts) -> dict:
+    totals = {}
+    for day, count in zip(days, counts):
+        totals[day] = totals.get(day, 0) + count
+    return totals
+
+
+def _module_function_right(text: str) -> bool:
+    """The module's own `daily_totals` (run from the text) gives the right totals."""
+    namespace = {"__name__": "daily"}
+    exec(compile(text, "daily.py", "exec"), namespace)  # only definitions: checked before
+    function = namespace["daily_totals"]
+    return all(dict(function(**case)) == _totals(**case) for case in _DAILY_CASES)
+
+
 _MODULE_RULES = [
     Rule(
         "`{name}` is not valid Python: paste the text into a cell of its own and run it to see "
@@ -134,6 +155,12 @@ _MODULE_RULES = [
         "`{name}` prints: a library function returns its result and leaves printing to the "
         "caller. Remove the `print` calls.",
         lambda text: not _prints(text),
+    ),
+    Rule(
+        "`daily_totals` is right, but the function in `{name}` is not: did you fix it in a "
+        "notebook cell instead of in the module's text? Correct `{name}` and bind "
+        "`daily_totals` from it with `load_module`.",
+        _module_function_right,
     ),
 ]
 
@@ -202,6 +229,93 @@ _BUCKET_BUGS = {
     "hour 24 is accepted (it wraps round to night)": bucket_wraps_24,
     "a negative hour is accepted": bucket_accepts_negative,
 }
+
+
+def _decorator_names(function) -> set:
+    """The dotted names of a function's decorators, calls included: `pytest.mark.parametrize`."""
+    names = set()
+    for decorator in function.decorator_list:
+        node = decorator.func if isinstance(decorator, ast.Call) else decorator
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Name):
+            names.add(".".join([node.id, *reversed(parts)]))
+    return names
+
+
+def _functions(text: str) -> list:
+    tree = _parsed(text)
+    return [node for node in (tree.body if tree else []) if isinstance(node, ast.FunctionDef)]
+
+
+def _parameters(function) -> set:
+    return {argument.arg for argument in function.args.args + function.args.kwonlyargs}
+
+
+def _tests(text: str) -> list:
+    return [function for function in _functions(text) if function.name.startswith("test")]
+
+
+def _fixtures(text: str) -> list:
+    return [
+        function
+        for function in _functions(text)
+        if _decorator_names(function) & {"pytest.fixture", "fixture"}
+    ]
+
+
+def _parametrised(text: str) -> bool:
+    return any(
+        _decorator_names(test) & {"pytest.mark.parametrize", "mark.parametrize", "parametrize"}
+        for test in _tests(text)
+    )
+
+
+_TEMPORARY_FOLDERS = {"tmp_path", "tmp_path_factory", "tmpdir", "tmpdir_factory"}
+
+
+def _fixture_used(text: str) -> bool:
+    names = {fixture.name for fixture in _fixtures(text)}
+    return any(_parameters(test) & names for test in _tests(text))
+
+
+_PARSES = Rule(
+    "`{name}` is not valid Python: paste the text into a cell of its own and run it to see the "
+    "error.",
+    lambda text: _parsed(text) is not None,
+)
+
+_PARAMETRISED_RULES = [
+    _PARSES,
+    Rule(
+        "`{name}` has no parametrised test: put the cases in a table, "
+        '`@pytest.mark.parametrize("hour, expected", [...])` above a test function, so that '
+        "pytest reports each case on its own.",
+        _parametrised,
+    ),
+]
+
+_FIXTURE_RULES = [
+    _PARSES,
+    Rule(
+        "`{name}` defines no fixture: write the file in a function decorated with "
+        "`@pytest.fixture` that returns its path, and let the tests ask for it by name.",
+        lambda text: bool(_fixtures(text)),
+    ),
+    Rule(
+        "The fixture in `{name}` does not ask for `tmp_path`: take `tmp_path` as its argument "
+        "and write the file inside it, so that every test gets a fresh folder that pytest "
+        "cleans up.",
+        lambda text: any(_parameters(fixture) & _TEMPORARY_FOLDERS for fixture in _fixtures(text)),
+    ),
+    Rule(
+        "No test in `{name}` uses your fixture: a test receives it by naming the fixture as one "
+        "of its arguments (`def test_...(counts_file):`).",
+        _fixture_used,
+    ),
+]
 
 
 # --- 02.04.3: a test that catches every planted bug -------------------------------------------
@@ -338,13 +452,51 @@ _MINMAX_BUGS = {
 }
 
 
+# --- 02.04.5: a fixture that writes a data file -----------------------------------------------
+
+
+def load_counts(path):
+    """The `bikers` column of a CSV file with a header row, as a list of ints in file order.
+
+    The columns may come in any order, and the last line may lack its line break.
+    """
+    with open(path, newline="", encoding="utf-8") as stream:
+        return [int(row["bikers"]) for row in csv.DictReader(stream)]
+
+
+def counts_second_column(path):
+    with open(path, newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    return [int(row[1]) for row in rows[1:]]
+
+
+def counts_drop_unterminated(path):
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    column = lines[0].split(",").index("bikers")
+    return [int(line.split(",")[column]) for line in lines[1:-1]]  # assumes a final "\n"
+
+
+def counts_as_text(path):
+    with open(path, newline="", encoding="utf-8") as stream:
+        return [row["bikers"] for row in csv.DictReader(stream)]
+
+
+_COUNTS_BUGS = {
+    "it reads the second column, whatever its name": counts_second_column,
+    "it drops the last row of a file that does not end with a line break": (
+        counts_drop_unterminated
+    ),
+    "it returns the counts as strings, not ints": counts_as_text,
+}
+
+
 EXERCISES = [
     Exercise(
         id="02.04.1",
         title="Refactor a notebook cell into a module",
         checks={
-            "module_source": Document(kind="text", rules=_MODULE_RULES),
             "daily_totals": Function(cases=_DAILY_CASES, returns=Exact()),
+            "module_source": Document(kind="text", rules=_MODULE_RULES),
         },
         hints=[
             "The function gets everything through its arguments: loop over "
@@ -459,7 +611,10 @@ EXERCISES = [
     Exercise(
         id="02.04.2",
         title="A parametrised pytest file for the hour buckets",
-        checks={"test_hour_bucket": TestSuite(correct=hour_bucket, bugs=_BUCKET_BUGS)},
+        checks={
+            "test_hour_bucket": TestSuite(correct=hour_bucket, bugs=_BUCKET_BUGS),
+            "test_source": Document(kind="text", rules=_PARAMETRISED_RULES),
+        },
         hints=[
             "Off-by-one bugs live at the edges of each range: test the first and the last hour "
             "of every bucket (0 and 5, 6 and 11, ...), one row of the parametrize table each.",
@@ -502,6 +657,29 @@ EXERCISES = [
                 """,
                 "Did you test one typical hour? Bugs sit at the edges: parametrise over the "
                 "first and last hour of every bucket.",
+            ),
+            WrongAnswer(
+                """
+                    test_source = '''
+                    import pytest
+                    from buckets import hour_bucket
+
+
+                    def test_bucket_boundaries():
+                        for hour, expected in [(0, "night"), (5, "night"), (6, "morning"),
+                                               (11, "morning"), (12, "afternoon"),
+                                               (17, "afternoon"), (18, "evening"),
+                                               (23, "evening")]:
+                            assert hour_bucket(hour) == expected
+                        for hour in [-1, 24]:
+                            with pytest.raises(ValueError):
+                                hour_bucket(hour)
+                    '''
+                    test_hour_bucket = pytest_check(test_source, "buckets", "hour_bucket")
+                """,
+                "Did you loop over the cases inside one test? It catches the bugs, but pytest "
+                "reports one test, and the first failing case hides the ones after it. Move "
+                "the table into `@pytest.mark.parametrize`: one reported test per case.",
             ),
             WrongAnswer(
                 """
@@ -580,9 +758,10 @@ EXERCISES = [
             "Write one small case per promise of the docstring: a normal input (counts the "
             "windows), a window longer than the input, a NaN with values after it, a window "
             "of 0, and a check that the float array you passed in still holds its values.",
-            "With `values = np.array([2.0, 4.0, 6.0, 8.0])`, window 2 must give 3, 5, 7 and "
-            "leave `values` as it was; `[np.nan, 2.0, 4.0]` with window 2 gives NaN, then 3.0. "
-            "For window 0: `with pytest.raises(ValueError): moving_average(values, window=0)`.",
+            "Use a small float NumPy array, not a list (a list is copied on the way in, so the "
+            "in-place bug cannot touch it): check the values of every window, then the array "
+            "itself after the call. For the NaN bugs, put the NaN first, with a window after "
+            "it that does not contain it. For the error, `with pytest.raises(ValueError):`.",
         ],
         solution="""
             def test_moving_average(moving_average):
@@ -663,10 +842,10 @@ EXERCISES = [
             "Draw many inputs from a seeded generator, with random lengths (1 included: a single "
             "value is constant) and random scales (`10.0 ** rng.uniform(-12, 6)`): some bugs "
             "show only on tiny ranges or one-element inputs.",
-            "For every draw assert: the input is unchanged (compare it with a copy taken "
-            "before the call); the smallest output is exactly 0 and the largest exactly 1, "
-            "unless the input is constant (`np.ptp(x) == 0`); the order is kept: "
-            "`np.all(np.diff(y[np.argsort(x)]) >= 0)`.",
+            "Three rules catch all five bugs, if you assert them exactly (`==`, not a "
+            "tolerance): the input is unchanged after the call (keep a copy); the smallest "
+            "output is 0 and the largest 1, unless the input is constant; and the outputs "
+            "rank the same way as the inputs (look at `y` in the order `np.argsort(x)` gives).",
         ],
         solution="""
             def test_minmax_properties(minmax_scale):
@@ -779,5 +958,133 @@ EXERCISES = [
                 "normal draws have no ties, so the reference's sorted outputs strictly increase too."
             ),
         },
+    ),
+    Exercise(
+        id="02.04.5",
+        title="A fixture that writes a data file",
+        checks={
+            "test_load_counts": TestSuite(correct=load_counts, bugs=_COUNTS_BUGS),
+            "test_source": Document(kind="text", rules=_FIXTURE_RULES),
+        },
+        hints=[
+            "Start from the `counts` fixture of section 3, but let it take `tmp_path` and write "
+            "a file there, then return the file's path. Then make that file as awkward as the "
+            "docstring allows: which column orders and line endings does it promise to handle?",
+            "One small file can catch all three bugs: `bikers` in a column other than the "
+            "second, and no line break after the last row. Compare the whole result with a "
+            'list of ints. Keep the `r` of `r"""`: it passes a `\\n` you type in a string '
+            "of the test file through as typed.",
+        ],
+        solution="""
+            test_source = r\'\'\'
+            import pytest
+            from counts_io import load_counts
+
+
+            @pytest.fixture
+            def counts_file(tmp_path):
+                \"\"\"Two hours of rentals: `bikers` last, no line break at the end.\"\"\"
+                path = tmp_path / "hours.csv"
+                path.write_text("day,hr,bikers\\n1,0,16\\n1,1,40")
+                return path
+
+
+            def test_reads_the_bikers_column_as_ints(counts_file):
+                assert load_counts(counts_file) == [16, 40]
+            \'\'\'
+            test_load_counts = pytest_check(test_source, "counts_io", "load_counts")
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                """
+                    test_source = r\'\'\'
+                    from counts_io import load_counts
+
+
+                    def test_reads_the_bikers_column_as_ints(tmp_path):
+                        path = tmp_path / "hours.csv"
+                        path.write_text("day,hr,bikers\\n1,0,16\\n1,1,40")
+                        assert load_counts(path) == [16, 40]
+                    \'\'\'
+                    test_load_counts = pytest_check(test_source, "counts_io", "load_counts")
+                """,
+                "Did you write the file inside the test? It works for one test, and the next "
+                "test that needs a file copies those lines. Move them into a fixture that "
+                "returns the path, and let each test ask for it.",
+            ),
+            WrongAnswer(
+                """
+                    test_source = r\'\'\'
+                    import tempfile
+                    from pathlib import Path
+
+                    import pytest
+                    from counts_io import load_counts
+
+
+                    @pytest.fixture
+                    def counts_file():
+                        path = Path(tempfile.gettempdir()) / "mlcourse-hours.csv"
+                        path.write_text("day,hr,bikers\\n1,0,16\\n1,1,40")
+                        return path
+
+
+                    def test_reads_the_bikers_column_as_ints(counts_file):
+                        assert load_counts(counts_file) == [16, 40]
+                    \'\'\'
+                    test_load_counts = pytest_check(test_source, "counts_io", "load_counts")
+                """,
+                "Did you write the file to a folder of your own choosing? Every test, and every "
+                "run in parallel, then shares one file, and nothing removes it. Ask for "
+                "`tmp_path`: a new folder per test, which pytest cleans up.",
+            ),
+            WrongAnswer(
+                """
+                    test_source = r\'\'\'
+                    import pytest
+                    from counts_io import load_counts
+
+
+                    @pytest.fixture
+                    def counts_file(tmp_path):
+                        path = tmp_path / "hours.csv"
+                        path.write_text("hr,bikers\\n0,16\\n1,40\\n")
+                        return path
+
+
+                    def test_reads_the_bikers_column_as_ints(counts_file):
+                        assert load_counts(counts_file) == [16, 40]
+                    \'\'\'
+                    test_load_counts = pytest_check(test_source, "counts_io", "load_counts")
+                """,
+                "Did your file put `bikers` in the second column and end with a line break? "
+                "That is the one layout on which reading by position and dropping the last "
+                "line both look right. Write a file in a layout the docstring allows but a "
+                "careless loader gets wrong.",
+            ),
+            WrongAnswer(
+                """
+                    test_source = r\'\'\'
+                    import pytest
+                    from counts_io import load_counts
+
+
+                    @pytest.fixture
+                    def counts_file(tmp_path):
+                        path = tmp_path / "hours.csv"
+                        path.write_text("day,hr,bikers\\n1,0,16\\n1,1,40")
+                        return path
+
+
+                    def test_reads_every_row(counts_file):
+                        assert len(load_counts(counts_file)) == 2
+                    \'\'\'
+                    test_load_counts = pytest_check(test_source, "counts_io", "load_counts")
+                """,
+                "Did you check only how many counts come back? A loader that reads the wrong "
+                "column, or returns strings, gives the right number of them. Compare the "
+                "values themselves.",
+            ),
+        ],
     ),
 ]
