@@ -1,7 +1,7 @@
 """Grade 02_oop_for_ml.ipynb end to end: a correct, a partial and an empty submission.
 
 The notebook's checks run scikit-learn's own estimator checks inside the grading kernel (a
-comparator of the notebook's spec), fit a grid search over a pipeline (``Model``) and call a
+comparator of the notebook's spec), fit a grid search over a pipeline (``GridSearchModel``, a ``Model``) and call a
 function (``Function``); this proves each of them gradable by ``mlcourse grade`` and that the
 gradebook gives the notebook's own words for a recorded wrong answer.
 """
@@ -75,7 +75,10 @@ def test_feedback_gives_the_notebooks_words(graded):
     name = "QuantileClipper"
     assert "fails scikit-learn's `check_methods_subset_invariance`" in partial
     assert LEAKY_CLIPPER.message.format(name=name) in partial  # the recorded wrong answer's words
-    assert "`search` scored 0.631 (r2) on the held-out rows, below the required 0.66" in partial
+    assert (
+        "`search` should be a GridSearchCV that tries every value of `alphas`, got Pipeline."
+        in partial
+    )
     assert UNTUNED.message.format(name="search") in partial
     assert partial.count("✓ correct") == 2
     assert feedback["empty"].count("· not attempted") == len(IDS)
