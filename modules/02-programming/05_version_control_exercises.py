@@ -467,7 +467,7 @@ EXERCISES = [
     Exercise(
         id="02.05.3",
         title="Two changes, two commits",
-        checks={"commit_files": Exact()},
+        checks={"commit_files": Exact(), "trees": Exact()},
         hints=[
             "`git(work, 'status', '--short')` lists what changed; `git(work, 'diff')` shows "
             "how. The fix is the change to `features.py` and the test that goes with it.",
@@ -486,8 +486,19 @@ EXERCISES = [
                 git(work, "show", "--name-only", "--format=", rev).split()
                 for rev in ("HEAD~1", "HEAD")
             ]
+            trees = snapshot_ids(work)
         """,
         wrong_answers=[
+            WrongAnswer(
+                """
+                    work = project_with_changes()
+                    commit_files = [["features.py", "test_features.py"], ["README.md"]]
+                    trees = snapshot_ids(work)
+                """,
+                "Did you type the two lists instead of making the commits? The snapshots of the "
+                "two newest commits are still the old ones: stage and commit each change, then "
+                "read the file lists back with `git show`.",
+            ),
             WrongAnswer(
                 """
                     work = project_with_changes()
@@ -497,6 +508,7 @@ EXERCISES = [
                         git(work, "show", "--name-only", "--format=", rev).split()
                         for rev in ("HEAD~1", "HEAD")
                     ]
+                    trees = snapshot_ids(work)
                 """,
                 "Did you stage everything with `git add --all` (or `git add .`)? That makes one "
                 "commit of two unrelated changes and a scratch file; stage the files of one "
@@ -510,6 +522,7 @@ EXERCISES = [
                         git(work, "show", "--name-only", "--format=", rev).split()
                         for rev in ("HEAD~1", "HEAD")
                     ]
+                    trees = snapshot_ids(work)
                 """,
                 "Did you commit with `-a`? It stages every tracked file that changed, so the fix "
                 "and the README went into one commit. Stage the files of each change by name.",
@@ -525,6 +538,7 @@ EXERCISES = [
                         git(work, "show", "--name-only", "--format=", rev).split()
                         for rev in ("HEAD~1", "HEAD")
                     ]
+                    trees = snapshot_ids(work)
                 """,
                 "Did you commit the fix without its test? The test that proves a fix belongs "
                 "in the same commit, so that reverting or cherry-picking the fix takes it too.",
@@ -540,9 +554,26 @@ EXERCISES = [
                         git(work, "show", "--name-only", "--format=", rev).split()
                         for rev in ("HEAD~1", "HEAD")
                     ]
+                    trees = snapshot_ids(work)
                 """,
                 "Did you commit the README first? The task asks for the fix first, then the "
                 "README; each commit is right, the order is not.",
+            ),
+            WrongAnswer(
+                """
+                    work = project_with_changes()
+                    git(work, "add", "features.py", "test_features.py")
+                    git(work, "commit", "-m", "Clip negative predictions to zero again")
+                    git(work, "add", "README.md", "scratch.log")
+                    git(work, "commit", "-m", "Explain how to train the model")
+                    commit_files = [
+                        git(work, "show", "--name-only", "--format=", rev).split()
+                        for rev in ("HEAD~1", "HEAD")
+                    ]
+                    trees = snapshot_ids(work)
+                """,
+                "Did you commit `scratch.log`? A scratch file is nobody else's business: leave "
+                "it out of every commit (or list it in `.gitignore`).",
             ),
         ],
         equivalent_mutants={
