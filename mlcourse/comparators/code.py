@@ -1,0 +1,296 @@
+"""Code the learner writes: functions, generators, calls that raise, dataclasses, tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mlcourse import compare
+from mlcourse.comparators.base import Comparator, Unfinished, _raised, call_signature, copied
+from mlcourse.comparators.values import Close, Exact
+
+# --- functions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Function(Comparator):
+    """A function, checked by calling it on fixed cases and comparing what it returns."""
+
+    cases: Sequence[Mapping[str, Any]]
+    returns: Comparator = Close()
+
+    def observe(self, name, value):
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        calls = []
+        for case in self.cases:
+            try:
+                result = value(**copied(case))
+            except NotImplementedError:
+                raise Unfinished from None
+            except Exception as err:  # noqa: BLE001 - the learner's code failed: say how
+                calls.append({"raised": _raised(err)})
+                continue
+            calls.append({"returned": self.returns.observe("result", result)})
+        return {"calls": calls}
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be a function, got {observed['not_callable']}."
+        for case, got, want in zip(self.cases, observed["calls"], expected["calls"]):
+            call = call_signature(name, case)
+            if "raised" in got:
+                return f"`{call}` raised {got['raised']}"
+            result, wanted = got["returned"], want["returned"]
+            if result is None and wanted is not None:
+                return f"`{call}` returned None. Did you forget the `return` statement?"
+            reason = self.returns.diff("result", result, wanted)
+            if reason:
+                reason = reason.replace("`result` = ", "the result ", 1)
+                return f"for `{call}`: " + reason.replace("`result`", "the result", 1)
+        return None
+
+    def matches(self, observed, recorded):
+        if "not_callable" in observed or "not_callable" in recorded:
+            return False
+        pairs = zip(observed["calls"], recorded["calls"])
+        return all(
+            "returned" in got
+            and "returned" in want
+            and self.returns.matches(got["returned"], want["returned"])
+            for got, want in pairs
+        )
+
+
+# --- learner-written tests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestSuite(Comparator):
+    """A test function the learner writes, taking the implementation under test as its one
+    argument: it must pass on ``correct`` and fail (raise) on every implementation in ``bugs``
+    ({what is wrong with it: implementation})."""
+
+    __test__ = False  # not a pytest class, whatever its name
+
+    correct: Callable
+    bugs: Mapping[str, Callable]
+
+    def _run(self, test: Callable, implementation: Callable) -> str | None:
+        """None when the test passes, else how it failed."""
+        try:
+            test(implementation)
+        except NotImplementedError:
+            raise Unfinished from None
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as err:  # noqa: BLE001 - a failing test is what we look for;
+            # pytest.raises and pytest.fail raise pytest's Failed, a BaseException
+            return _raised(err)
+        return None
+
+    def observe(self, name, value):
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        on_correct = self._run(value, self.correct)
+        caught = [self._run(value, bug) is not None for bug in self.bugs.values()]
+        return {"on_correct": on_correct, "caught": caught}
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be a test function, got {observed['not_callable']}."
+        if observed["on_correct"] is not None:
+            return (
+                f"`{name}` fails on a correct implementation ({observed['on_correct']}): a test "
+                "must pass when the code is right. Check the expected values in your asserts."
+            )
+        missed = [bug for bug, hit in zip(self.bugs, observed["caught"]) if not hit]
+        if missed:
+            return (
+                f"`{name}` passes on {len(missed)} of {len(self.bugs)} implementations with a "
+                f"planted bug, e.g. one where {missed[0]}. Add a case that this bug gets wrong."
+            )
+        return None
+
+    def matches(self, observed, recorded):
+        return observed == recorded
+
+
+# --- generators, calls that may raise, dataclasses ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Yields(Comparator):
+    """An iterator (a generator): its first ``take`` items, read lazily one at a time, so an
+    endless input cannot hang the check. Items keep their type (a tuple where the solution
+    yields a list is a difference); a list item is copied only after all are read, so a batch
+    that the generator reuses and clears shows up as changed. Use it as the ``returns`` of
+    ``Function`` for a generator function."""
+
+    take: int = 100
+
+    def observe(self, name, value):
+        import itertools
+
+        if not hasattr(value, "__next__"):
+            return {"not_iterator": compare.type_name(value)}
+        items = []
+        try:
+            for item in itertools.islice(value, self.take):
+                items.append(item)
+        except NotImplementedError:
+            raise Unfinished from None
+        except Exception as err:  # noqa: BLE001 - the learner's generator failed: say how
+            return {"raised": _raised(err), "after": len(items)}
+        return {"items": [list(item) if isinstance(item, list) else item for item in items]}
+
+    def diff(self, name, observed, expected):
+        if "not_iterator" in observed:
+            return (
+                f"`{name}` should be an iterator that yields its items one at a time (a "
+                f"generator function, with `yield`), got {observed['not_iterator']}."
+            )
+        if "raised" in observed:
+            return f"`{name}` raised {observed['raised']} after yielding {observed['after']} items."
+        got, want = observed["items"], expected["items"]
+        if len(got) != len(want):
+            return f"`{name}` yields {len(got)} items; it should yield {len(want)}."
+        for index, (item, wanted) in enumerate(zip(got, want)):
+            if compare.diff_exact("item", item, wanted) is not None:
+                kind = (
+                    f": it should be a {compare.type_name(wanted)}"
+                    if type(item) is not type(wanted)
+                    else ""
+                )
+                return (
+                    f"`{name}` yields {compare.short_repr(item)} as item {index} (counting from "
+                    f"0), which is not the expected item{kind}."
+                )
+        return None
+
+    def matches(self, observed, recorded):
+        if "items" in observed and "items" in recorded:
+            return self.diff("value", observed, recorded) is None
+        return observed == recorded
+
+
+@dataclass(frozen=True)
+class Calls(Comparator):
+    """A function or class, called once per case in order, all on the same object (so a
+    callback keeps its state from call to call). Each call either returns (compared with
+    ``returns``) or raises; where the reference raises, the answer must raise the same
+    exception type with a message containing each word of ``mentions[i]`` (for case ``i``,
+    compared without regard to case). ``label`` is how a call is written in messages when the
+    checked object is itself what a call returned (default: the checked name); with a label,
+    messages also say which call of the sequence went wrong."""
+
+    cases: Sequence[Mapping[str, Any]]
+    returns: Comparator = Exact()
+    mentions: Sequence[Sequence[str]] = ()
+    label: str | None = None
+
+    def _mentions(self, index: int) -> Sequence[str]:
+        return self.mentions[index] if index < len(self.mentions) else ()
+
+    def observe(self, name, value):
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        calls = []
+        for index, case in enumerate(self.cases):
+            try:
+                result = value(**copied(case))
+            except NotImplementedError:
+                raise Unfinished from None
+            except Exception as err:  # noqa: BLE001 - raising may be the right answer
+                message = str(err)
+                missing = [w for w in self._mentions(index) if w.lower() not in message.lower()]
+                calls.append(
+                    {"raised": type(err).__name__, "message": message[:300], "missing": missing}
+                )
+                continue
+            calls.append({"returned": self.returns.observe("result", result)})
+        return {"calls": calls}
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be callable, got {observed['not_callable']}."
+        calls = zip(self.cases, observed["calls"], expected["calls"])
+        for index, (case, got, want) in enumerate(calls):
+            call = f"`{call_signature(self.label or name, case)}`"
+            if self.label:  # a sequence of calls on one object: say which call
+                call += f" (call {index + 1} of {len(self.cases)})"
+            if "raised" in want:
+                error = want["raised"]
+                if "raised" not in got:
+                    return f"{call} should raise {error}, but it returned without an error."
+                if got["raised"] != error:
+                    return (
+                        f"{call} raised {got['raised']}: {got['message']!r}; it should raise "
+                        f"{error}."
+                    )
+                if got["missing"]:
+                    return (
+                        f"{call} raised {error}, but its message {got['message']!r} does not "
+                        f"mention {got['missing'][0]!r}."
+                    )
+                continue
+            if "raised" in got:
+                return f"{call} raised {got['raised']}: {got['message']!r}"
+            reason = self.returns.diff("result", got["returned"], want["returned"])
+            if reason:
+                reason = reason.replace("`result` = ", "the result ", 1)
+                return f"for {call}: " + reason.replace("`result`", "the result", 1)
+        return None
+
+    def matches(self, observed, recorded):
+        if "not_callable" in observed or "not_callable" in recorded:
+            return False
+        for got, want in zip(observed["calls"], recorded["calls"]):
+            if ("raised" in got) != ("raised" in want):
+                return False
+            if "raised" in got:
+                if (got["raised"], got["missing"]) != (want["raised"], want["missing"]):
+                    return False
+            elif not self.returns.matches(got["returned"], want["returned"]):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class DataclassFields(Comparator):
+    """A dataclass instance, as data: its fields (``dataclasses.asdict``: names in order,
+    values and their types) and, when the reference's is frozen, that it is frozen too. Use it
+    as the ``returns`` of ``Calls`` or ``Function`` for a class or a factory."""
+
+    def observe(self, name, value):
+        import dataclasses
+
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return {"not_dataclass": compare.type_name(value)}
+        frozen = type(value).__dataclass_params__.frozen
+        return {"fields": dataclasses.asdict(value), "frozen": frozen}
+
+    def diff(self, name, observed, expected):
+        if "not_dataclass" in observed:
+            return (
+                f"`{name}` should be a dataclass instance (decorate the class with "
+                f"`@dataclass`), got {observed['not_dataclass']}."
+            )
+        if expected["frozen"] and not observed["frozen"]:
+            return f"`{name}` can be changed after it is created: it should be frozen."
+        got, want = observed["fields"], expected["fields"]
+        if list(got) != list(want):
+            return (
+                f"`{name}` has the fields {list(got)}; it should have {list(want)}, in this order."
+            )
+        for key in want:
+            if got[key] != want[key] or type(got[key]) is not type(want[key]):
+                return f"`{name}.{key}` is {got[key]!r}, which is not the expected value."
+        return None
+
+    def matches(self, observed, recorded):
+        if "not_dataclass" in observed or "not_dataclass" in recorded:
+            return observed == recorded
+        same_fields = self.diff("value", {**observed, "frozen": True}, recorded) is None
+        return same_fields and observed["frozen"] == recorded["frozen"]
