@@ -19,37 +19,6 @@ from mlcourse.comparators.files import PARSERS, Document, Rule, SqlQuery, parse_
 from mlcourse.comparators.models import Estimator, Model, SklearnEstimator, failed_sklearn_check
 from mlcourse.comparators.values import Close, Exact, Frame
 
-__all__ = [
-    "Comparator",
-    "Unfinished",
-    "call_signature",
-    "copied",
-    "PARSERS",
-    "Rule",
-    "parse_dockerfile",
-    "failed_sklearn_check",
-    "KINDS",
-    *(
-        kind.__name__
-        for kind in (
-            Close,
-            Exact,
-            Frame,
-            Function,
-            Estimator,
-            Model,
-            TestSuite,
-            SqlQuery,
-            Document,
-            Plot,
-            Yields,
-            Calls,
-            DataclassFields,
-            SklearnEstimator,
-        )
-    ),
-]
-
 KINDS = (
     Close,
     Exact,
@@ -66,3 +35,16 @@ KINDS = (
     DataclassFields,
     SklearnEstimator,
 )
+
+__all__ = [
+    "KINDS",
+    "PARSERS",
+    "Comparator",
+    "Rule",
+    "Unfinished",
+    "call_signature",
+    "copied",
+    "failed_sklearn_check",
+    "parse_dockerfile",
+    *(kind.__name__ for kind in KINDS),
+]

@@ -42,3 +42,9 @@ def _raised(err: BaseException) -> str:
     """'ValueError: bad shape', or just 'AssertionError' for a bare ``assert`` that failed."""
     text = str(err)
     return (f"{type(err).__name__}: {text}" if text else type(err).__name__)[:500]
+
+
+def for_call(call: str, reason: str) -> str:
+    """A value reason about ``result`` reworded for one call: 'for `f(x=1)`: the result ...'."""
+    reason = reason.replace("`result` = ", "the result ", 1)
+    return f"for {call}: " + reason.replace("`result`", "the result", 1)

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlcourse import compare
-from mlcourse.comparators.base import Comparator, Unfinished, _raised, call_signature, copied
+from mlcourse.comparators.base import (
+    Comparator,
+    Unfinished,
+    _raised,
+    call_signature,
+    copied,
+    for_call,
+)
 from mlcourse.comparators.values import Close, Exact
 
 # --- functions ----------------------------------------------------------------------------------
@@ -47,8 +54,7 @@ class Function(Comparator):
                 return f"`{call}` returned None. Did you forget the `return` statement?"
             reason = self.returns.diff("result", result, wanted)
             if reason:
-                reason = reason.replace("`result` = ", "the result ", 1)
-                return f"for `{call}`: " + reason.replace("`result`", "the result", 1)
+                return for_call(f"`{call}`", reason)
         return None
 
     def matches(self, observed, recorded):
@@ -239,8 +245,7 @@ class Calls(Comparator):
                 return f"{call} raised {got['raised']}: {got['message']!r}"
             reason = self.returns.diff("result", got["returned"], want["returned"])
             if reason:
-                reason = reason.replace("`result` = ", "the result ", 1)
-                return f"for {call}: " + reason.replace("`result`", "the result", 1)
+                return for_call(call, reason)
         return None
 
     def matches(self, observed, recorded):
