@@ -15,7 +15,9 @@ import contextlib
 import io
 import os
 import statistics
+import sys
 import time
+import types
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -30,9 +32,12 @@ MODEL_TARGET_MS = 1000.0
 
 
 def solved_namespace(path: Path, exercises) -> dict:
-    """Run the solved notebook's code cells in a fresh namespace (cwd = the notebook's folder)."""
+    """Run the solved notebook's code cells in a fresh ``__main__`` module, as a kernel does (so
+    classes it defines can be pickled, which scikit-learn's checks do), cwd = its folder."""
     nb = notebook.solved_copy(notebook.read(path), exercises)
-    namespace: dict = {"__name__": "__main__"}
+    main = types.ModuleType("__main__")
+    sys.modules["__main__"] = main  # stays for the timings: checks may pickle these classes
+    namespace: dict = main.__dict__
     previous = Path.cwd()
     os.chdir(path.parent)
     try:
