@@ -43,6 +43,11 @@ _LINE_Y = np.array([1.0, 3.0, 5.0, 7.0])
 _X_reg = np.column_stack([np.ones(30), _rng.normal(size=(30, 2))])
 _y_reg = _X_reg @ np.array([1.0, -2.0, 0.5]) + 0.3 * _rng.normal(size=30)
 
+_noisy_rng = np.random.default_rng(11)
+_X_noisy = np.column_stack([np.ones(40), _noisy_rng.normal(size=(40, 2)) * [1.0, 3.0]])
+_y_noisy = _X_noisy @ np.array([1.0, -2.0, 0.5]) + 30 * _noisy_rng.normal(size=40)
+_w_near_min = np.linalg.lstsq(_X_noisy, _y_noisy, rcond=None)[0] + 3e-3 * np.array([1.0, -1.0, 0.5])
+
 _DIFF_CASES = [
     dict(f=np.sin, x=1.0, h=1e-3),
     dict(f=_cube, x=2.0, h=1e-2),
@@ -65,12 +70,17 @@ _NEURON_CASES = [
     dict(x=1.5, y=0.0, w=0.8, b=-0.5),
     dict(x=-2.0, y=0.0, w=0.3, b=0.1),
     dict(x=0.5, y=1.0, w=-1.2, b=2.0),
+    # a large x: a central difference of the loss (h = 1e-5) is then off in the 9th digit
+    dict(x=50.0, y=1.0, w=0.02, b=-0.5),
 ]
 _MSE_CASES = [
     dict(X=_LINE_X, y=_LINE_Y, w=np.zeros(2)),
     dict(X=_LINE_X, y=_LINE_Y, w=np.array([1.0, 1.0])),
     dict(X=_X_small, y=_y_small, w=np.array([0.5, -1.0, 2.0])),
     dict(X=_X_reg, y=_y_reg, w=_rng.normal(size=3)),
+    # close to the minimum of a noisy fit: the gradient is tiny while the loss is large, so a
+    # numerical gradient (central differences of the loss) loses its digits to rounding
+    dict(X=_X_noisy, y=_y_noisy, w=_w_near_min),
 ]
 _GD_CASES = [
     dict(X=_LINE_X, y=_LINE_Y, lr=0.05, num_epochs=100),
@@ -269,6 +279,20 @@ EXERCISES = [
                 "Did you keep only the term -y log a? That is the loss for y = 1 alone; for a "
                 "label 0 the loss is -log(1 - a), so keep both terms.",
             ),
+            WrongAnswer(
+                """
+                def log_loss_dw(x, y, w, b):
+                    def loss(w):
+                        a = 1 / (1 + np.exp(-(w * x + b)))
+                        return -(y * np.log(a) + (1 - y) * np.log(1 - a))
+
+                    h = 1e-5
+                    return (loss(w + h) - loss(w - h)) / (2 * h)
+                """,
+                "Did you differentiate the loss numerically, with a central difference? That "
+                "approximates dL/dw (its error grows like h² and, here, with x³), it does not "
+                "derive it; apply the chain rule link by link instead.",
+            ),
         ],
     ),
     Exercise(
@@ -304,6 +328,23 @@ EXERCISES = [
                 "def mse_gradient(X, y, w):\n    return 2 / len(y) * X @ X.T @ (X @ w - y)\n",
                 "Did you use X @ X.T? That is an n × n matrix, so `{name}` has one entry per "
                 "example; the gradient needs one per weight: X.T @ residuals.",
+            ),
+            WrongAnswer(
+                """
+                def mse_gradient(X, y, w):
+                    h = 1e-5
+                    grad = np.zeros(len(w))
+                    for i in range(len(w)):
+                        step = np.zeros(len(w))
+                        step[i] = h
+                        loss_plus = np.mean((X @ (w + step) - y) ** 2)
+                        loss_minus = np.mean((X @ (w - step) - y) ** 2)
+                        grad[i] = (loss_plus - loss_minus) / (2 * h)
+                    return grad
+                """,
+                "Did you compute `{name}` numerically, with central differences as in exercise 2? "
+                "Near the minimum the gradient is tiny while the loss is large, and rounding the "
+                "loss costs most of the digits. Derive the formula from the residuals r = Xw - y.",
             ),
         ],
     ),
