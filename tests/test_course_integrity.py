@@ -111,3 +111,19 @@ def test_each_module_has_a_readme_with_objectives_prerequisites_and_time():
         text = (module / "README.md").read_text().lower()
         for heading in ("objectives", "prerequisites", "time"):
             assert heading in text, f"{module.name}/README.md lacks '{heading}'"
+
+
+def test_every_data_file_is_credited_with_its_checksum():
+    import hashlib
+
+    data = ROOT / "data"
+    provenance = (data / "PROVENANCE.md").read_text()
+    files = sorted(p for p in data.iterdir() if p.is_file() and p.name != "PROVENANCE.md")
+    assert files, "data/ ships no data file"
+    for path in files:
+        assert f"{path.name}" in provenance, f"data/PROVENANCE.md has no section for {path.name}"
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert digest in provenance, (
+            f"data/{path.name} changed: its sha256 {digest} is not the one in data/PROVENANCE.md; "
+            "record the new checksum and say how the file was changed"
+        )
