@@ -8,7 +8,8 @@ Modes (``--course-notebooks``):
   replaces each stub with its reference solution, so every cell must pass, and after each check
   runs one probe cell per recorded wrong answer, which must fail with its own message. Every
   cell that draws a figure must show it (an image output): a backend switched to Agg by library
-  code leaves a learner's figure blank.
+  code leaves a learner's figure blank. A notebook must stop what it starts: a process of its
+  kernel still alive after the last cell (a server, a Spark JVM) fails the run, and is killed.
 * ``check`` (``make check``): runs a learner's notebooks as they are and records each check's
   outcome for the progress table; nothing is written to the notebooks.
 
@@ -136,6 +137,12 @@ class NotebookRun(IPyNbFile):
             self.nb = notebook.solved_copy(
                 self.nb, load_exercises(notebook.notebook_id(self.path, self.nb)), strength=True
             )
+        cells = list(self._cells())
+        if cells:
+            cells[-1].last = True
+        return cells
+
+    def _cells(self):
         cell_num = 0
         for cell in self.nb.cells:
             if cell.cell_type != "code":
@@ -177,6 +184,7 @@ class CourseCell(IPyNbCell):
         super().__init__(*args, **kwargs)
         self.role = role
         self.exercise_id = exercise_id
+        self.last = False
 
     def _kernel_error(self) -> tuple[str, str] | None:
         for out in self.test_outputs or []:
@@ -212,6 +220,15 @@ class CourseCell(IPyNbCell):
             )
         if failure is not None:
             raise failure
+        if self.last and self.parent.variant != LEARNER:
+            left_behind = processes_left_behind(self.parent.kernel)
+            if left_behind:
+                raise HarnessFailure(
+                    f"{self.path.name} ends with processes of its kernel still running: "
+                    f"{'; '.join(left_behind)}. A notebook that starts a server, a Spark session "
+                    "or a subprocess must stop it itself, also when a cell fails (try/finally, "
+                    "or a context manager), so that a learner's machine is left as it was."
+                )
         if self.parent.variant == SOLVED and self.role != "probe":
             drawn = figure_call(self.cell.source)
             if drawn and not shows_image(self.test_outputs):
@@ -232,6 +249,29 @@ class CourseCell(IPyNbCell):
 
     def reportinfo(self):
         return self.path, 0, self.nodeid
+
+
+def processes_left_behind(kernel, grace_s: float = 5.0) -> list[str]:
+    """The kernel's child processes still alive ``grace_s`` after its last cell, described,
+    then killed (so that a failing notebook does not leave them to the rest of the suite)."""
+    import psutil
+
+    pid = getattr(kernel.km.provisioner, "pid", None)
+    if pid is None:
+        return []
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    _, alive = psutil.wait_procs(children, timeout=grace_s)
+    described = []
+    for process in alive:
+        try:
+            described.append(f"pid {process.pid} ({' '.join(process.cmdline())[:120]})")
+            process.kill()
+        except psutil.Error:
+            continue
+    return described
 
 
 class NotebookTimes:

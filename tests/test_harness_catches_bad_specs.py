@@ -89,3 +89,17 @@ def test_a_wrong_answer_equal_to_the_solution_fails_the_suite(tmp_path, exercise
     failed = run_suite_on_broken_copy(tmp_path, '"M = R @ S\\n"', '"M = S @ R\\n"')
     print("\n".join(failed))
     assert any(f"({exercise_id} wrong answer 1)" in f and "passes the check" in f for f in failed)
+
+
+def test_a_process_a_notebook_leaves_running_fails_the_suite(tmp_path):
+    failed = run_suite_on_broken_copy(
+        tmp_path,
+        '"import numpy as np\\n"',
+        '"import numpy as np\\n", "import subprocess\\n", '
+        '"server = subprocess.Popen([\\"sleep\\", \\"120\\"])\\n"',
+        file=NOTEBOOK,
+        only=f"{NOTEBOOK}::shipped",
+    )
+    print("\n".join(failed))
+    assert len(failed) == 1 and "processes of its kernel still running" in failed[0], failed
+    assert "sleep 120" in failed[0], failed
