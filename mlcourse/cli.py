@@ -1,6 +1,6 @@
 """``mlcourse`` command line: ``check`` a learner's notebooks, ``strip`` outputs before a commit,
-``progress`` of a learner; ``grade`` and ``release`` for instructors; ``check-strength`` for
-authors."""
+``progress`` of a learner, ``validate`` a notebook before submitting it; ``release``,
+``collect``, ``grade`` and ``export`` for instructors; ``check-strength`` for authors."""
 
 from __future__ import annotations
 
@@ -38,13 +38,29 @@ def _strip(args) -> int:
 
 def _grade(args) -> int:
     from mlcourse.grading.confine import SandboxUnavailable
-    from mlcourse.grading.grade import GradingStopped, grade
+    from mlcourse.grading.grade import GradingStopped, Term, grade
     from mlcourse.grading.sandbox import Limits
 
     limits = Limits(**{f.name: getattr(args, f.name) for f in dataclasses.fields(Limits)})
+    term = Term(
+        roster=args.roster,
+        students=tuple(args.student or ()),
+        due=args.due,
+        late_penalty=args.late_penalty,
+        extensions=args.extensions,
+        overrides=args.overrides,
+    )
+    if args.submissions is None and args.student:
+        raise ValueError("--student regrades a submission: give --submissions too.")
     try:
         path, results = grade(
-            args.notebooks, args.submissions, args.out, args.hidden, limits, not args.no_sandbox
+            args.notebooks,
+            args.submissions,
+            args.out,
+            args.hidden,
+            limits,
+            not args.no_sandbox,
+            term,
         )
     except SandboxUnavailable as err:
         print(f"mlcourse grade: {err}", file=sys.stderr)
@@ -53,7 +69,58 @@ def _grade(args) -> int:
         print(f"mlcourse grade: {err}", file=sys.stderr)
         return 128 + err.signum
     print(f"graded {len(results)} submission(s): {path}", file=sys.stderr)
+    print(path.parent / "course_gradebook.csv")
     return 0
+
+
+def _collect(args) -> int:
+    from mlcourse.grading.collect import MAPPING, collect
+
+    rows, absent = collect(args.download, args.roster, args.out)
+    unmatched = [r for r in rows if not r["student_id"]]
+    used = {r["student_id"] for r in rows if r["file"]}
+    print(
+        f"collected {len(used)} student(s) into {args.out}; see {args.out / MAPPING}",
+        file=sys.stderr,
+    )
+    if absent:
+        print(f"no submission from: {', '.join(absent)}", file=sys.stderr)
+    for row in unmatched:
+        print(
+            f"not matched to the roster: {row['original']} ({row['matched_by']})", file=sys.stderr
+        )
+    return 1 if unmatched else 0
+
+
+def _export(args) -> int:
+    from mlcourse.grading.export import export
+
+    names = {}
+    for item in args.name or ():
+        notebook_id, sep, name = item.partition("=")
+        if not sep or not name:
+            raise ValueError(
+                f"--name should be NOTEBOOK_ID=COLUMN, e.g. 01.01='Week 1 (1234)', got {item!r}."
+            )
+        names[notebook_id] = name
+    path, warnings = export(args.out, args.lms, args.to, args.assignment, names)
+    for warning in warnings:
+        print(f"mlcourse export: {warning}", file=sys.stderr)
+    print(path)
+    return 0
+
+
+def _validate(args) -> int:
+    from mlcourse.grading.validate import validate
+
+    reports = [validate(path, fix=args.fix) for path in args.notebooks]
+    for report in reports:
+        print(report.text())
+    return 0 if all(r.ok or (args.fix and r.fixed and _all_fixed(r)) for r in reports) else 1
+
+
+def _all_fixed(report) -> bool:
+    return all("lost its tag" in problem for problem in report.problems)
 
 
 def _release(args) -> int:
@@ -118,8 +185,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser("grade", help="grade a cohort's submissions (instructors)")
     grade.add_argument("notebooks", nargs="+", type=Path, help="the assignment's notebooks")
-    grade.add_argument("--submissions", type=Path, required=True, help="one entry per student")
-    grade.add_argument("--out", type=Path, required=True, help="gradebook, feedback, log")
+    grade.add_argument(
+        "--submissions",
+        type=Path,
+        help="one entry per student (without it: only apply --overrides, --due, ...)",
+    )
+    grade.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the course's grading folder, kept all term: gradebooks, feedback, summaries",
+    )
+    grade.add_argument("--roster", type=Path, help="CSV id,name,email: every student gets a row")
+    grade.add_argument(
+        "--student",
+        action="append",
+        metavar="ID",
+        help="(re)grade only this student (repeatable); the others keep their grades",
+    )
+    grade.add_argument("--due", help="due date, ISO 8601, e.g. 2025-03-07T23:59+01:00")
+    grade.add_argument(
+        "--late-penalty", help="percent of the points per started day (or hour) late, e.g. 10%%/day"
+    )
+    grade.add_argument("--extensions", type=Path, help="CSV id,due (or id,days): own due dates")
+    grade.add_argument(
+        "--overrides",
+        type=Path,
+        help="CSV student,exercise,points,comment: manual grades, merged into OUT/overrides.csv",
+    )
     grade.add_argument("--hidden", type=Path, help="folder of instructor-only checks (.py)")
     for limit in dataclasses.fields(Limits):  # the one definition of grading limits
         grade.add_argument(
@@ -134,6 +227,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="run submissions without bubblewrap (each feedback file and row says so)",
     )
     grade.set_defaults(run=_grade)
+
+    collect = commands.add_parser(
+        "collect", help="an LMS bulk download into submissions/<roster id>/ (instructors)"
+    )
+    collect.add_argument("download", type=Path, help="the downloaded folder or .zip")
+    collect.add_argument("--roster", type=Path, required=True, help="CSV id,name,email[,lms_id]")
+    collect.add_argument("--out", type=Path, required=True, help="a new submissions folder")
+    collect.set_defaults(run=_collect)
+
+    export = commands.add_parser("export", help="the running gradebook for an LMS import")
+    export.add_argument("--out", type=Path, required=True, help="the grading folder")
+    export.add_argument("--lms", choices=["canvas", "plain"], default="canvas")
+    export.add_argument("--to", type=Path, required=True, help="the CSV file to write")
+    export.add_argument(
+        "--assignment", action="append", help="notebook id to export (repeatable; default all)"
+    )
+    export.add_argument(
+        "--name", action="append", help="column name: NOTEBOOK_ID='Week 1 (canvas id)'"
+    )
+    export.set_defaults(run=_export)
+
+    validate = commands.add_parser(
+        "validate", help="check your notebook before submitting: tags, ids, readable"
+    )
+    validate.add_argument("notebooks", nargs="+", type=Path)
+    validate.add_argument(
+        "--fix", action="store_true", help="put lost tags back on the cells found"
+    )
+    validate.set_defaults(run=_validate)
 
     release = commands.add_parser("release", help="copy modules for a cohort, without solutions")
     release.add_argument(

@@ -165,6 +165,7 @@ class Exercise:
     # Mutants of the solution that give the same answer on every input (``make check-strength``):
     # {mutant description: why it is equivalent}.
     equivalent_mutants: Mapping[str, str] = field(default_factory=dict, repr=False)
+    points: float = 1  # what a correct answer is worth in the gradebook
     _hints_shown: int = field(default=0, repr=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -178,6 +179,13 @@ class Exercise:
                     f"exercise {self.id} checks `{name}` with {comparator!r}; use one of "
                     f"{', '.join(kind.__name__ for kind in KINDS)}."
                 )
+        if isinstance(self.points, bool) or not isinstance(self.points, int | float):
+            raise TypeError(f"exercise {self.id}: points should be a number, got {self.points!r}.")
+        if not self.points > 0:
+            raise ValueError(
+                f"exercise {self.id}: points should be above 0, got {self.points!r}; "
+                "leave it out for the default of 1."
+            )
         self.solution = _dedent(self.solution)
         self.wrong_answers = [replace(w, code=_dedent(w.code)) for w in self.wrong_answers]
 

@@ -18,6 +18,8 @@ SIGINT or SIGTERM kills every worker and kernel at once; the students graded by 
 from __future__ import annotations
 
 import contextlib
+import csv
+import dataclasses
 import hashlib
 import os
 import signal
@@ -26,17 +28,20 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mlcourse import notebook
 from mlcourse.exercise import Exercise
-from mlcourse.grading import checks, codec, confine, gradebook, lift, sandbox
-from mlcourse.grading.gradebook import ExerciseResult, StudentResult
+from mlcourse.grading import checks, codec, collect, confine, course, gradebook, lift, sandbox
+from mlcourse.grading import roster as inputs
+from mlcourse.grading.gradebook import NEEDS_REVIEW, ExerciseResult, StudentResult
 from mlcourse.grading.sandbox import Limits
 from mlcourse.layout import course_root
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, NOT_GRADED
 from mlcourse.registry import load_exercises
 
+MAX_ANSWER_CHARS = 20_000  # of each answer kept for the summary's clusters
 NO_SANDBOX = (
     "graded without a sandbox (--no-sandbox): the submission's code could read and change "
     "whatever the grading user can"
@@ -204,7 +209,10 @@ def reference_run(assignment: Assignment, work: Path, limits: Limits | None = No
 
 
 def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> ExerciseResult:
-    result = ExerciseResult(exercise.id, exercise.title, NOT_GRADED)
+    result = ExerciseResult(exercise.id, exercise.title, NOT_GRADED, points=exercise.points)
+    if exercise.id in lifted.review:
+        result.status, result.reason = NEEDS_REVIEW, lifted.review[exercise.id]
+        return result
     if exercise.id in lifted.problems:
         result.status, result.reason = NOT_ATTEMPTED, lifted.problems[exercise.id]
         return result
@@ -263,79 +271,101 @@ def _exercise_result(exercise, assignment, lifted, graded, run, captures) -> Exe
 
 def _not_reached(assignment: Assignment, why: str) -> list[ExerciseResult]:
     reason = f"its check never ran ({why})."
-    return [ExerciseResult(e.id, e.title, NOT_GRADED, reason) for e in assignment.exercises]
+    return [
+        ExerciseResult(e.id, e.title, NOT_GRADED, reason, points=e.points)
+        for e in assignment.exercises
+    ]
 
 
 def grade_student(
     student, submission, assignments, work, limits, setting: Setting
 ) -> tuple[StudentResult, list]:
-    """Run and score one student's submission; never raises for a bad submission."""
+    """Run and score one student's submission; never raises for a bad submission. The result's
+    ``parts`` hold each assignment's share: (notebook id, StudentResult, the file graded)."""
     result, log = StudentResult(student), []
     if setting.bwrap is None:
         result.conditions.append(NO_SANDBOX)
     single = len(assignments) == 1
-    left = setting.budget or None
-    spent = f"{sandbox.BUDGET_SPENT}: {setting.budget:g} s per submission"
+    left = [setting.budget or None]  # seconds left of the submission's budget
     for assignment in assignments:
-        folder = work / "runs" / gradebook.safe_file_name(student) / assignment.notebook_id
-        ids = [e.id for e in assignment.exercises]
+        part = StudentResult(student, conditions=list(result.conditions))
         path = locate(submission, assignment, single)
-        try:
-            if path is None:
-                raise lift.Unreadable(f"no copy of {assignment.path.name} in the submission")
-            lifted = lift.lift(lift.read_cells(path), ids)
-        except (lift.Unreadable, OSError) as err:
-            result.unreadable.append(f"{assignment.path.name}: {err}")
-            result.exercises += [
-                ExerciseResult(e.id, e.title, NOT_GRADED) for e in assignment.exercises
-            ]
-            log.append(f"{student}: {assignment.path.name}: not gradable: {err}")
-            continue
-        result.notes += lifted.notes
-        if left is not None and left < 1:  # spent on the notebooks before this one
-            result.exercises += _not_reached(assignment, sandbox.BUDGET_SPENT)
-            result.stopped = spent
-            log.append(f"{student}: {assignment.path.name}: not run: {spent}")
-            continue
-        graded, run, captures = _run(
-            assignment,
-            lifted.answers,
-            folder,
-            limits,
-            view=setting.view_for(folder),
-            bwrap=setting.bwrap,
-            budget=left,
-        )
-        if run.stopped == sandbox.STOPPED_BY_SIGNAL:
+        signalled = _grade_part(student, assignment, path, part, log, work, limits, setting, left)
+        result.exercises += part.exercises
+        result.unreadable += part.unreadable
+        result.notes += part.notes
+        result.stopped = part.stopped or result.stopped
+        result.parts.append((assignment.notebook_id, part, path))
+        if signalled:
             result.stopped = sandbox.STOPPED_BY_SIGNAL
             return result, log
-        if left is not None:
-            left -= run.seconds
-        for exercise in assignment.exercises:
-            item = _exercise_result(exercise, assignment, lifted, graded, run, captures)
-            result.exercises.append(item)
-            if item.status in (NOT_GRADED,) or (item.status == INCORRECT and "cell" in item.reason):
-                log.append(f"{student}: {exercise.id}: {item.status}: {item.reason}")
-            if item.hidden_status == INCORRECT:
-                log.append(f"{student}: {exercise.id}: hidden checks failed: {item.hidden_reason}")
-        for note in lifted.notes:
-            log.append(f"{student}: {assignment.path.name}: {note}")
-        if run.restarts:
-            result.notes.append(
-                f"the kernel was restarted {run.restarts} time(s), each time without the cell that stopped it"
-            )
-        if run.stopped == sandbox.BUDGET_SPENT:
-            result.stopped = spent
-            result.notes.append(f"the submission ran out of its time budget ({setting.budget:g} s)")
-        elif not run.finished:
-            result.notes.append(f"the notebook ran past its {limits.timeout:g} s limit")
-        if run.output_bytes > 2**20:
-            result.notes.append(f"the notebook printed {run.output_bytes / 2**20:.0f} MB of output")
-        log.append(
-            f"{student}: {assignment.path.name}: ran in {run.seconds:.1f} s, "
-            f"{run.restarts} restart(s), {run.output_bytes} bytes of output"
-        )
     return result, log
+
+
+def _grade_part(student, assignment, path, result, log, work, limits, setting, left) -> bool:
+    """Grade one assignment of one student into ``result``; True if a signal stopped it."""
+    folder = work / "runs" / gradebook.safe_file_name(student) / assignment.notebook_id
+    ids = [e.id for e in assignment.exercises]
+    spent = f"{sandbox.BUDGET_SPENT}: {setting.budget:g} s per submission"
+    try:
+        if path is None:
+            raise lift.Unreadable(f"no copy of {assignment.path.name} in the submission")
+        lifted = lift.lift(lift.read_cells(path), ids, assignment.pristine, fallback=True)
+    except (lift.Unreadable, OSError) as err:
+        result.unreadable.append(f"{assignment.path.name}: {err}")
+        result.exercises += [
+            ExerciseResult(e.id, e.title, NOT_GRADED, points=e.points) for e in assignment.exercises
+        ]
+        log.append(f"{student}: {assignment.path.name}: not gradable: {err}")
+        return False
+    result.notes += lifted.notes
+    if left[0] is not None and left[0] < 1:  # spent on the notebooks before this one
+        result.exercises += _not_reached(assignment, sandbox.BUDGET_SPENT)
+        result.stopped = spent
+        log.append(f"{student}: {assignment.path.name}: not run: {spent}")
+        return False
+    graded, run, captures = _run(
+        assignment,
+        lifted.answers,
+        folder,
+        limits,
+        view=setting.view_for(folder),
+        bwrap=setting.bwrap,
+        budget=left[0],
+    )
+    if run.stopped == sandbox.STOPPED_BY_SIGNAL:
+        return True
+    if left[0] is not None:
+        left[0] -= run.seconds
+    for exercise in assignment.exercises:
+        item = _exercise_result(exercise, assignment, lifted, graded, run, captures)
+        item.points = exercise.points
+        item.answer = lifted.answers.get(exercise.id, "")[:MAX_ANSWER_CHARS]
+        result.exercises.append(item)
+        if item.status in (NOT_GRADED, NEEDS_REVIEW) or (
+            item.status == INCORRECT and "cell" in item.reason
+        ):
+            log.append(f"{student}: {exercise.id}: {item.status}: {item.reason}")
+        if item.hidden_status == INCORRECT:
+            log.append(f"{student}: {exercise.id}: hidden checks failed: {item.hidden_reason}")
+    for note in lifted.notes:
+        log.append(f"{student}: {assignment.path.name}: {note}")
+    if run.restarts:
+        result.notes.append(
+            f"the kernel was restarted {run.restarts} time(s), each time without the cell that stopped it"
+        )
+    if run.stopped == sandbox.BUDGET_SPENT:
+        result.stopped = spent
+        result.notes.append(f"the submission ran out of its time budget ({setting.budget:g} s)")
+    elif not run.finished:
+        result.notes.append(f"the notebook ran past its {limits.timeout:g} s limit")
+    if run.output_bytes > 2**20:
+        result.notes.append(f"the notebook printed {run.output_bytes / 2**20:.0f} MB of output")
+    log.append(
+        f"{student}: {assignment.path.name}: ran in {run.seconds:.1f} s, "
+        f"{run.restarts} restart(s), {run.output_bytes} bytes of output"
+    )
+    return False
 
 
 @contextlib.contextmanager
@@ -376,32 +406,176 @@ def _sandbox_line(bwrap: str | None) -> str:
     return f"(all): each submission ran in a bubblewrap {found} sandbox ({bwrap})"
 
 
+@dataclass(frozen=True)
+class Term:
+    """What the instructor adds to a run besides submissions (all optional): the roster, the
+    students to (re)grade, the due date, late penalty, extensions and manual grades."""
+
+    roster: Path | None = None  # CSV: id, name, email (stored in --out; later runs reuse it)
+    students: tuple[str, ...] = ()  # regrade only these ids; the others keep their grades
+    due: str | None = None  # ISO 8601
+    late_penalty: str | None = None  # e.g. "10%/day"
+    extensions: Path | None = None  # CSV: id, due | days
+    overrides: Path | None = None  # CSV: student, exercise, points, comment[, by, at]
+    now: datetime | None = None  # graded_at (tests fix it)
+
+
+def _settings(assignment: Assignment, stored: course.Settings | None) -> course.Settings:
+    exercises = [
+        {
+            "id": e.id,
+            "title": e.title,
+            "points": float(e.points),
+            "wrong_answers": [w.message.format(name=e.names[0]) for w in e.wrong_answers],
+        }
+        for e in assignment.exercises
+    ]
+    if stored is None:
+        return course.Settings(assignment.notebook_id, assignment.path.name, exercises)
+    return dataclasses.replace(stored, notebook=assignment.path.name, exercises=exercises)
+
+
+def _prepare_term(term: Term, out: course.Course, assignments, found: dict[str, Path]):
+    """Read and check every instructor input before anything runs or is written: (roster,
+    settings per notebook id, merged overrides or None, the students to grade)."""
+    roster = inputs.read_roster(term.roster) if term.roster else out.roster()
+    stored = out.settings()
+    settings = {a.notebook_id: _settings(a, stored.get(a.notebook_id)) for a in assignments}
+    due = inputs.parse_time(term.due) if term.due else None
+    penalty = inputs.parse_penalty(term.late_penalty) if term.late_penalty is not None else None
+    for item in settings.values():
+        if due is not None:
+            item.due = inputs.format_time(due)
+        if penalty is not None:
+            item.penalty, item.per_hours = penalty.percent, penalty.per_hours
+    if term.extensions:
+        some = next(iter(settings.values()))
+        base = due or (inputs.parse_time(some.due) if some.due else None)
+        found_ids = set(roster) if roster else None
+        extended = inputs.read_extensions(term.extensions, base, found_ids)
+        for item in settings.values():
+            item.extensions.update({s: inputs.format_time(t) for s, t in extended.items()})
+    chosen = dict(found)
+    if term.students:
+        unknown = [s for s in term.students if s not in found]
+        if unknown:
+            raise inputs.InputError(
+                f"--student {', '.join(unknown)}: no submission by that name in the submissions "
+                f"folder, which holds {sorted(found)[:8]}. Use the folder's name (the roster id "
+                "after `mlcourse collect`)."
+            )
+        chosen = {s: found[s] for s in term.students}
+    if roster:
+        strangers = sorted(set(chosen) - set(roster))
+        if strangers:
+            print(
+                f"mlcourse grade: not on the roster, graded under their folder name: {strangers}",
+                file=sys.stderr,
+            )
+    overrides = None
+    if term.overrides:
+        every = {**stored, **settings}
+        maxima = {e["id"]: e["points"] for s in every.values() for e in s.exercises}
+        maxima |= {nb: s.maximum for nb, s in every.items()}
+        known = set(roster) | out.students() | set(found)
+        new = inputs.read_overrides(term.overrides, known, maxima, now=term.now)
+        overrides = inputs.merge_overrides(out.overrides(), new)
+    return roster, settings, overrides, chosen
+
+
+def _submission_times(submissions: Path) -> dict[str, str]:
+    """Student -> submitted_at from ``mapping.csv`` (written by ``mlcourse collect``)."""
+    path = Path(submissions) / collect.MAPPING
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig") as stream:
+        rows = list(csv.DictReader(stream))
+    return {
+        r["student_id"]: r["submitted_at"]
+        for r in rows
+        if r.get("student_id") and r.get("file") and r.get("submitted_at")
+    }
+
+
+def _submitted_at(student: str, path: Path | None, times: dict[str, str]) -> str | None:
+    if student in times:
+        return inputs.format_time(inputs.parse_time(times[student], "mapping.csv submitted_at"))
+    if path is None or not Path(path).exists():
+        return None
+    moment = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+    return inputs.format_time(moment)
+
+
 def grade(
     assignment_paths: list[Path],
-    submissions: Path,
+    submissions: Path | None,
     out: Path,
     hidden_dir: Path | None = None,
     limits: Limits | None = None,
     sandboxed: bool = True,
+    term: Term | None = None,
 ) -> tuple[Path, list[StudentResult]]:
-    """Grade every submission; write gradebook.csv, feedback/ and grading.log under ``out``.
+    """Grade the submissions into the course's grading folder ``out`` (``mlcourse.grading.
+    course``): store each result, then rewrite the gradebooks, feedback and summaries.
 
+    ``submissions`` None grades nothing: it only applies ``term`` (overrides, due date, ...).
     ``sandboxed`` (the default) needs bubblewrap and raises ``confine.SandboxUnavailable``
     without it; False runs the kernels unconfined and says so in every row and feedback file."""
-    limits = limits or Limits()
-    bwrap = confine.require() if sandboxed else None
-    if sandboxed:
+    limits, term = limits or Limits(), term or Term()
+    bwrap = confine.require() if sandboxed and submissions is not None else None
+    if bwrap is not None:
         confine.check_layout(course_root())
-    students = find_submissions(submissions)
+    found = find_submissions(submissions) if submissions is not None else {}
+    assignments = [load_assignment(Path(p), hidden_dir) for p in assignment_paths]
+    ids = [e.id for a in assignments for e in a.exercises]
+    if len(set(ids)) != len(ids):
+        raise ValueError("the same notebook is named twice among the assignment notebooks.")
+    folder = course.Course(Path(out))
+    roster, settings, overrides, chosen = _prepare_term(term, folder, assignments, found)
+    results, log, caught = [], None, []
+    if submissions is not None:
+        results, log, caught = _grade_cohort(
+            assignments, chosen, hidden_dir, limits, bwrap, sandboxed
+        )
+        if roster:
+            absent = sorted(set(roster) - set(found))
+            log.insert(1, f"(all): roster of {len(roster)}; no submission from: {absent}")
+    graded_at = inputs.format_time(term.now or datetime.now(UTC))
+    times = _submission_times(submissions) if submissions is not None else {}
+    for result in results:
+        for notebook_id, part, path in result.parts:
+            source = ""
+            if path is not None:
+                with contextlib.suppress(ValueError):
+                    source = Path(path).relative_to(Path(submissions)).as_posix()
+            record = course.Record(
+                result.student,
+                notebook_id,
+                part,
+                source,
+                _submitted_at(result.student, path, times),
+                graded_at,
+            )
+            folder.store(settings[notebook_id], record)
+    for item in settings.values():
+        folder.save_settings(item)
+    if term.roster:
+        folder.save_roster(roster)
+    if overrides is not None:
+        folder.save_overrides(overrides)
+    path = folder.write([a.notebook_id for a in assignments], log)
+    if caught:
+        raise GradingStopped(caught[0], path, len(results), len(chosen))
+    return path, results
+
+
+def _grade_cohort(assignments, students, hidden_dir, limits, bwrap, sandboxed):
+    """Run the reference runs, then every student's submission: (results, log, signals)."""
     with (
         tempfile.TemporaryDirectory(prefix="mlcourse-grading-") as tmp,
         _stopping_on_signals() as caught,
     ):
         work = Path(tmp)
-        assignments = [load_assignment(Path(p), hidden_dir) for p in assignment_paths]
-        ids = [e.id for a in assignments for e in a.exercises]
-        if len(set(ids)) != len(ids):
-            raise ValueError("the same notebook is named twice among the assignment notebooks.")
         view = confine.prepare([a.path for a in assignments], hidden_dir, work / "released")
         before = _course_fingerprint(assignments)
         log = [_sandbox_line(bwrap)]
@@ -442,7 +616,4 @@ def grade(
             name = signal.Signals(caught[0]).name
             log.insert(0, f"(all): STOPPED by {name}: {len(results)} of {len(students)} graded")
     confine.remove_kernel_folders(os.getpid())  # those of workers killed before their end
-    path = gradebook.write_all(results, ids, Path(out), log)
-    if caught:
-        raise GradingStopped(caught[0], path, len(results), len(students))
-    return path, results
+    return results, log, caught

@@ -15,6 +15,8 @@ from pathlib import Path
 from mlcourse.outcomes import CORRECT, NOT_GRADED, label
 
 GRADED, PARTIAL, NOT_GRADABLE = "graded", "partially graded", "not gradable"
+NEEDS_REVIEW = "needs review"  # an exercise (and so its student) a person must grade
+MISSING = "missing"  # on the roster, nothing submitted
 
 
 @dataclass
@@ -27,6 +29,12 @@ class ExerciseResult:
     hidden_status: str | None = None
     hidden_reason: str = ""  # for the instructor's log only: it may reveal hidden cases
     wrong_answer: int | None = None  # the recorded wrong answer (0-based) it matched, if any
+    points: float = 1.0  # what the exercise is worth (its spec's ``points``)
+    answer: str = ""  # the graded source (the instructor's summary clusters identical ones)
+
+    @property
+    def earned(self) -> float:
+        return self.score * self.points
 
 
 @dataclass
@@ -37,10 +45,16 @@ class StudentResult:
     notes: list[str] = field(default_factory=list)  # problems met, shown to the student too
     stopped: str = ""  # what ended the run before some checks, e.g. the time budget
     conditions: list[str] = field(default_factory=list)  # of the whole run, e.g. no sandbox
+    # per assignment: (notebook id, its part of this result, the file graded or None)
+    parts: list = field(default_factory=list, repr=False)
 
     @property
     def total(self) -> float:
-        return sum(e.score for e in self.exercises)
+        return sum(e.earned for e in self.exercises)
+
+    @property
+    def maximum(self) -> float:
+        return sum(e.points for e in self.exercises)
 
     def status(self) -> tuple[str, str]:
         """(GRADED | PARTIAL | NOT_GRADABLE, why)."""
@@ -52,6 +66,9 @@ class StudentResult:
                 "; ".join(self.unreadable) or self.stopped or "the run stopped before their checks"
             )
             return PARTIAL, f"not graded: {', '.join(ungraded)} ({why})"
+        review = [e.exercise_id for e in self.exercises if e.status == NEEDS_REVIEW]
+        if review:
+            return NEEDS_REVIEW, f"to grade by hand: {', '.join(review)} (answer cell not found)"
         return GRADED, ""
 
     def detail(self) -> str:
@@ -67,11 +84,11 @@ def write_csv(results: list[StudentResult], exercise_ids: list[str], path: Path)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *exercise_ids, "total", "max", "percent", "status", "detail"])
-    maximum = len(exercise_ids)
     for result in sorted(results, key=lambda r: r.student):
-        scores = {e.exercise_id: e.score for e in result.exercises}
+        scores = {e.exercise_id: e.earned for e in result.exercises}
+        maximum = _number(result.maximum) if result.exercises else len(exercise_ids)
         status, _ = result.status()
-        percent = 100 * result.total / maximum if maximum else 0.0
+        percent = 100 * result.total / float(maximum) if float(maximum) else 0.0
         writer.writerow(
             [
                 result.student,
@@ -90,13 +107,15 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def feedback(result: StudentResult, maximum: int) -> str:
-    """The Markdown a student gets back."""
+def feedback(result: StudentResult, maximum: float, title: str = "", score_line: str = "") -> str:
+    """The Markdown a student gets back (``title``: the heading; ``score_line``: in place of the
+    plain score, e.g. with a late penalty or a manual grade)."""
     status, why = result.status()
+    score = score_line or f"**Score: {_number(result.total)} of {_number(maximum)}**"
     lines = [
-        f"# Feedback for {result.student}",
+        title or f"# Feedback for {result.student}",
         "",
-        f"**Score: {_number(result.total)} of {maximum}** — {status}" + (f": {why}" if why else ""),
+        f"{score} — {status}" + (f": {why}" if why else ""),
         "",
     ]
     lines += [f"> {_cell(condition)}" for condition in result.conditions]
@@ -114,7 +133,9 @@ def feedback(result: StudentResult, maximum: int) -> str:
             hidden = (
                 "hidden checks passed" if e.hidden_status == CORRECT else "hidden checks failed"
             )
-            shown = f"{public}; {hidden} ({_number(e.score)} of 1)"
+            shown = f"{public}; {hidden} ({_number(e.earned)} of {_number(e.points)})"
+        elif e.points != 1:
+            shown = f"{shown} ({_number(e.earned)} of {_number(e.points)})"
         lines.append(f"| {e.exercise_id} | {_cell(e.title)} | {shown} | {_cell(e.reason)} |")
     if hidden_used:
         lines += [
