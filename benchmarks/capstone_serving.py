@@ -153,6 +153,9 @@ def main() -> None:
         # Bodies are encoded once, outside the timing: the figure is the server's, not the
         # client's JSON encoder's.
         ours_body = json.dumps({"rows": batch_rows}).encode()
+        columns_body = json.dumps(
+            {"columns": {c: [r[c] for r in batch_rows] for c in data.FEATURE_COLUMNS}}
+        ).encode()
         split = {
             "columns": list(data.FEATURE_COLUMNS),
             "data": [[r[c] for c in data.FEATURE_COLUMNS] for r in batch_rows],
@@ -163,6 +166,11 @@ def main() -> None:
             ours_batch = timed(
                 lambda: client.post(
                     f"{ours_url}/predict/batch", content=ours_body, headers=headers
+                ).raise_for_status()
+            )
+            ours_columns = timed(
+                lambda: client.post(
+                    f"{ours_url}/predict/batch", content=columns_body, headers=headers
                 ).raise_for_status()
             )
             mlflow_batch = timed(
@@ -207,7 +215,11 @@ def main() -> None:
     print(
         f"{'batch scoring (validate + score)':<36}{file_batch * 1000:>9.1f} ms  (target <= 200 ms)"
     )
-    print(f"{'capstone API /predict/batch (HTTP)':<36}{ours_batch * 1000:>9.1f} ms")
+    print(f"{'capstone API /predict/batch rows':<36}{ours_batch * 1000:>9.1f} ms")
+    print(
+        f"{'capstone API /predict/batch columns':<36}{ours_columns * 1000:>9.1f} ms"
+        "  (target <= 100 ms)"
+    )
     print(f"{'mlflow /invocations (split)':<36}{mlflow_batch * 1000:>9.1f} ms")
 
 

@@ -14,11 +14,17 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-import numpy as np
 from fastapi import Request  # module level: FastAPI resolves string annotations here
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from capstone.config import Settings
 from capstone.data import FEATURE_COLUMNS, FEATURE_SCHEMA, Column
@@ -45,10 +51,52 @@ Row = create_model(
 )
 
 
+def _check_equal_lengths(columns: BaseModel) -> BaseModel:
+    lengths = {name: len(values) for name, values in columns}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(f"every column needs the same number of values, got {lengths}")
+    return columns
+
+
+# The same rules, applied to whole columns: pydantic checks each list in one pass of its core
+# (no object per row), which is what makes a 10,000-row batch cheap to validate.
+Columns = create_model(
+    "Columns",
+    __config__=ConfigDict(extra="forbid", allow_inf_nan=False, strict=True),
+    __doc__="Many hours to predict, one list of values per field (all lists equally long).",
+    __validators__={"equal_lengths": model_validator(mode="after")(_check_equal_lengths)},
+    **{
+        column.name: (list[Annotated[_row_field(column)]], Field(min_length=1))
+        for column in FEATURE_SCHEMA
+    },
+)
+
+
 class Batch(BaseModel):
+    """Many hours: either `rows` (a list of Row objects) or `columns` (a list per field)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    rows: list[Row] = Field(min_length=1)
+    rows: list[Row] | None = Field(default=None, min_length=1)
+    columns: Columns | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Batch:
+        if (self.rows is None) == (self.columns is None):
+            raise ValueError(
+                "send exactly one of 'rows' (a list of objects) or 'columns' (a list per field)"
+            )
+        return self
+
+    def size(self) -> int:
+        if self.rows is not None:
+            return len(self.rows)
+        return len(getattr(self.columns, FEATURE_COLUMNS[0]))
+
+    def as_columns(self) -> dict[str, list]:
+        if self.rows is not None:
+            return rows_to_columns(self.rows)
+        return {name: getattr(self.columns, name) for name in FEATURE_COLUMNS}
 
 
 class Prediction(BaseModel):
@@ -171,56 +219,47 @@ def connect_log(path: Path) -> sqlite3.Connection:
 
 
 class Metrics:
-    """Request counters and latency histograms, rendered in the Prometheus text format."""
+    """The service's Prometheus metrics, kept by the official client in a registry of its own
+    (one per app, so two apps in one process never share counts), with the process collectors
+    an operator expects (CPU, memory, open files, garbage collection)."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self.requests: dict[tuple[str, int], int] = {}
-        self.buckets: dict[str, list[int]] = {}
-        self.sums: dict[str, float] = {}
-        self.rows_predicted = 0
+        import prometheus_client as prom
+
+        self.registry = prom.CollectorRegistry()
+        for collector in (prom.ProcessCollector, prom.PlatformCollector, prom.GCCollector):
+            collector(registry=self.registry)
+        self.requests = prom.Counter(
+            "capstone_requests",
+            "HTTP requests by path and status.",
+            ["path", "status"],
+            registry=self.registry,
+        )
+        self.latency = prom.Histogram(
+            "capstone_request_seconds",
+            "Request latency.",
+            ["path"],
+            buckets=LATENCY_BUCKETS_S,
+            registry=self.registry,
+        )
+        self.rows_predicted = prom.Counter(
+            "capstone_rows_predicted", "Rows scored.", registry=self.registry
+        )
+        self.model = prom.Info(
+            "capstone_model", "The model version being served.", registry=self.registry
+        )
 
     def observe(self, path: str, status: int, seconds: float) -> None:
-        with self._lock:
-            self.requests[(path, status)] = self.requests.get((path, status), 0) + 1
-            counts = self.buckets.setdefault(path, [0] * (len(LATENCY_BUCKETS_S) + 1))
-            counts[np.searchsorted(LATENCY_BUCKETS_S, seconds)] += 1
-            self.sums[path] = self.sums.get(path, 0.0) + seconds
+        self.requests.labels(path, str(status)).inc()
+        self.latency.labels(path).observe(seconds)
 
-    def render(self, model_version: str | None) -> str:
-        lines = [
-            "# HELP capstone_requests_total HTTP requests by path and status.",
-            "# TYPE capstone_requests_total counter",
-        ]
-        with self._lock:
-            for (path, status), count in sorted(self.requests.items()):
-                lines.append(f'capstone_requests_total{{path="{path}",status="{status}"}} {count}')
-            lines += [
-                "# HELP capstone_request_seconds Request latency.",
-                "# TYPE capstone_request_seconds histogram",
-            ]
-            for path, counts in sorted(self.buckets.items()):
-                cumulative = np.cumsum(counts)
-                for bound, total in zip(LATENCY_BUCKETS_S, cumulative, strict=False):
-                    lines.append(
-                        f'capstone_request_seconds_bucket{{path="{path}",le="{bound}"}} {total}'
-                    )
-                lines.append(
-                    f'capstone_request_seconds_bucket{{path="{path}",le="+Inf"}} {cumulative[-1]}'
-                )
-                lines.append(f'capstone_request_seconds_sum{{path="{path}"}} {self.sums[path]:.6f}')
-                lines.append(f'capstone_request_seconds_count{{path="{path}"}} {cumulative[-1]}')
-            lines += [
-                "# HELP capstone_rows_predicted_total Rows scored.",
-                "# TYPE capstone_rows_predicted_total counter",
-                f"capstone_rows_predicted_total {self.rows_predicted}",
-            ]
-        lines += [
-            "# HELP capstone_model_info The model version being served.",
-            "# TYPE capstone_model_info gauge",
-            f'capstone_model_info{{version="{model_version}"}} 1',
-        ]
-        return "\n".join(lines) + "\n"
+    def render(self, model_version: str | None, accept: str | None = None) -> tuple[bytes, str]:
+        """The exposition (body, content type) the scraper asked for in its Accept header."""
+        from prometheus_client.exposition import choose_encoder
+
+        self.model.info({"version": str(model_version)})
+        encoder, content_type = choose_encoder(accept or "")
+        return encoder(self.registry), content_type
 
 
 class MetricsMiddleware:
@@ -262,6 +301,21 @@ def _error_message(errors) -> str:
     return "; ".join(parts)
 
 
+def require_json(request: Request) -> None:
+    """Answer 415 unless the body is declared JSON. A JSON body sent as text/plain is a "simple"
+    request that a browser sends cross-site without asking first (no CORS preflight)."""
+    from fastapi import HTTPException
+
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise HTTPException(
+            status_code=415,
+            detail=f"expected a JSON body with Content-Type: application/json, got "
+            f"{media_type or 'no Content-Type'}; send the body as JSON "
+            "(e.g. httpx.post(url, json=...) or curl -H 'Content-Type: application/json')",
+        )
+
+
 def _short_text(raw: bytes) -> str:
     return raw[:200].decode("utf-8", errors="replace")
 
@@ -275,11 +329,11 @@ def create_app(settings: Settings, log_predictions: bool = True, poll: bool = Tr
     """Build the FastAPI app; loads the champion now and fails clearly when there is none."""
     from contextlib import asynccontextmanager
 
-    from fastapi import FastAPI, HTTPException
+    from fastapi import Depends, FastAPI, HTTPException
     from fastapi.concurrency import run_in_threadpool
     from fastapi.encoders import jsonable_encoder
     from fastapi.exceptions import RequestValidationError
-    from fastapi.responses import JSONResponse, PlainTextResponse, Response
+    from fastapi.responses import JSONResponse, Response
     from threadpoolctl import threadpool_limits
 
     holder = ModelHolder(settings)
@@ -327,19 +381,20 @@ def create_app(settings: Settings, log_predictions: bool = True, poll: bool = Tr
             status_code=422, content={"message": _error_message(errors), "detail": errors}
         )
 
-    def score(rows: list[Row]) -> tuple[str, str, np.ndarray]:
+    def score(columns: dict[str, list]) -> tuple[str, str, object]:
         model = holder.current  # one read: the whole request uses the same model
-        columns = rows_to_columns(rows)
         predictions = model.pipeline.predict(columns)
         request_id = uuid.uuid4().hex
         if prediction_log is not None:
             prediction_log.append(request_id, model.version, columns, predictions)
-        metrics.rows_predicted += len(rows)
+        metrics.rows_predicted.inc(len(predictions))
         return request_id, model.version, predictions
 
-    @app.post("/predict", response_model=Prediction)
+    json_only = [Depends(require_json)]
+
+    @app.post("/predict", response_model=Prediction, dependencies=json_only)
     async def predict(row: Row):
-        request_id, version, predictions = score([row])
+        request_id, version, predictions = score(rows_to_columns([row]))
         body = {"prediction": float(predictions[0]), "model_version": version}
         return JSONResponse({**body, "request_id": request_id})
 
@@ -350,7 +405,8 @@ def create_app(settings: Settings, log_predictions: bool = True, poll: bool = Tr
         "/predict/batch",
         response_model=BatchPrediction,
         openapi_extra={"requestBody": batch_body},
-        summary="Predict many rows (body: {'rows': [Row, ...]})",
+        summary="Predict many rows (body: {'rows': [Row, ...]} or {'columns': {field: [...]}})",
+        dependencies=json_only,
     )
     async def predict_batch(request: Request):
         # pydantic's own JSON parser validates large bodies several times faster than FastAPI's
@@ -359,13 +415,13 @@ def create_app(settings: Settings, log_predictions: bool = True, poll: bool = Tr
             batch = Batch.model_validate_json(await request.body())
         except ValidationError as error:
             return await validation_error(request, RequestValidationError(error.errors()))
-        if len(batch.rows) > settings.max_batch_size:
+        if batch.size() > settings.max_batch_size:
             raise HTTPException(
                 status_code=413,
-                detail=f"batch has {len(batch.rows)} rows; the limit is {settings.max_batch_size}. "
+                detail=f"batch has {batch.size()} rows; the limit is {settings.max_batch_size}. "
                 "Split it into smaller batches or use `python -m capstone batch` for files.",
             )
-        request_id, version, predictions = await run_in_threadpool(score, batch.rows)
+        request_id, version, predictions = await run_in_threadpool(score, batch.as_columns())
         body = json.dumps(
             {
                 "predictions": predictions.tolist(),
@@ -390,11 +446,10 @@ def create_app(settings: Settings, log_predictions: bool = True, poll: bool = Tr
         changed = await run_in_threadpool(holder.refresh)
         return {"changed": changed, "model_version": holder.current.version}
 
-    @app.get("/metrics", response_class=PlainTextResponse)
-    async def prometheus_metrics():
-        return PlainTextResponse(
-            metrics.render(holder.current.version), media_type="text/plain; version=0.0.4"
-        )
+    @app.get("/metrics", response_class=Response)
+    async def prometheus_metrics(request: Request):
+        body, content_type = metrics.render(holder.current.version, request.headers.get("accept"))
+        return Response(body, media_type=content_type)
 
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

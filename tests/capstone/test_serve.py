@@ -42,6 +42,55 @@ def test_batch_predictions_in_order(client, rows, trained):
     assert response.json()["predictions"] == pytest.approx(list(expected))
 
 
+def _columns(rows):
+    return {name: [row[name] for row in rows] for name in FEATURE_COLUMNS}
+
+
+def test_columnar_batch_gives_the_row_batch_predictions(client, rows):
+    by_rows = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
+    response = client.post("/predict/batch", json={"columns": _columns(rows)})
+    assert response.status_code == 200, response.text
+    assert response.json()["predictions"] == pytest.approx(by_rows)
+
+
+BAD_COLUMNS = [
+    ("out of range", {"hum": [0.5, 3]}, "columns.hum.1: Input should be less than or equal to 1"),
+    ("string for int", {"hr": [1, "2"]}, "columns.hr.1: Input should be a valid integer"),
+    ("unknown category", {"mnth": ["Jan", "Jun."]}, "columns.mnth.1: Input should be 'Jan'"),
+    ("unequal lengths", {"hr": [1]}, "every column needs the same number of values"),
+    ("missing column", {"hum": ...}, "columns.hum: Field required"),
+    ("extra column", {"bikers": [1, 2]}, "columns.bikers: Extra inputs are not permitted"),
+    ("empty columns", "empty", "List should have at least 1 item"),
+    ("both forms", "both", "send exactly one of 'rows'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "message"), BAD_COLUMNS, ids=[c[0] for c in BAD_COLUMNS]
+)
+def test_bad_columnar_batch_is_a_422_naming_the_problem(client, rows, case, change, message):
+    columns = _columns(rows[:2])
+    if change == "empty":
+        body = {"columns": {name: [] for name in FEATURE_COLUMNS}}
+    elif change == "both":
+        body = {"columns": columns, "rows": rows[:2]}
+    else:
+        body = {"columns": _with(columns, **change)}
+    response = client.post("/predict/batch", json=body)
+    assert response.status_code == 422, case
+    assert message in response.json()["message"], response.json()["message"]
+
+
+@pytest.mark.parametrize("path", ["/predict", "/predict/batch"])
+@pytest.mark.parametrize("content_type", ["text/plain", None, "application/x-www-form-urlencoded"])
+def test_anything_but_a_json_body_is_a_415(client, rows, path, content_type):
+    body = serve.json.dumps(rows[0] if path == "/predict" else {"rows": rows[:1]})
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post(path, content=body, headers=headers)
+    assert response.status_code == 415, response.text
+    assert "Content-Type: application/json" in response.json()["detail"]
+
+
 def test_request_model_is_the_data_schema():
     properties = serve.Row.model_json_schema()["properties"]
     assert list(properties) == list(FEATURE_COLUMNS)
@@ -124,8 +173,12 @@ def test_health_metrics_docs_and_log(client, app, rows):
     client.post("/predict", json=rows[0])
     text = client.get("/metrics").text
     assert 'capstone_requests_total{path="/predict",status="200"}' in text
-    assert 'capstone_request_seconds_bucket{path="/predict",le="+Inf"}' in text
+    assert 'capstone_request_seconds_bucket{le="+Inf",path="/predict"}' in text
     assert "capstone_model_info{version=" in text
+    assert "capstone_rows_predicted_total" in text and "process_cpu_seconds_total" in text
+    openmetrics = client.get("/metrics", headers={"accept": "application/openmetrics-text"})
+    assert openmetrics.headers["content-type"].startswith("application/openmetrics-text")
+    assert openmetrics.text.rstrip().endswith("# EOF")
     assert client.get("/openapi.json").json()["paths"]["/predict/batch"]
     app.state.prediction_log.flush()
     with sqlite3.connect(app.state.holder.settings.prediction_log_path) as db:
