@@ -178,9 +178,10 @@ EXERCISES = [
             "`df.select_dtypes('number').corr()` is the matrix of pairwise correlations. A strong "
             "relationship can be negative, so compare sizes with `.abs()`; and every column "
             "correlates perfectly with itself.",
-            "Blank out the diagonal with `.where(~np.eye(len(r), dtype=bool))`, then `.stack()` "
-            "turns the matrix into a Series indexed by (row, column) pairs, and `idxmax()` gives "
-            "the label of its largest value.",
+            "`np.eye(n, dtype=bool)` is True on the diagonal only, and `frame.where(mask)` keeps the "
+            "values where `mask` is True and puts NaN elsewhere. Then `.stack()` turns the matrix "
+            "into a Series indexed by (row, column) pairs, and `idxmax()` gives the label of its "
+            "largest value (NaN is skipped).",
         ],
         solution="""
             def strongest_pair(df):
