@@ -272,6 +272,16 @@ EXERCISES = [
             ),
             WrongAnswer(
                 "def add_lookup(left, right, on):\n"
+                "    lookup = right.drop_duplicates()\n"
+                "    merged = left.merge(lookup, on=on, how='left')\n"
+                "    return merged.set_index(left.index)\n",
+                "Did you leave out `validate=`? When two different rows of `right` share a key, "
+                "the rows of `left` with that key are doubled (here `set_index` then fails on "
+                "the length). `validate='many_to_one'` makes `merge` raise a `MergeError` that "
+                "names the problem.",
+            ),
+            WrongAnswer(
+                "def add_lookup(left, right, on):\n"
                 "    lookup = right.drop_duplicates(subset=on)\n"
                 "    merged = left.merge(lookup, on=on, how='left', validate='many_to_one')\n"
                 "    return merged.set_index(left.index)\n",
