@@ -241,7 +241,7 @@ EXERCISES = [
             "`validate=` makes pandas raise when a key of `right` still occurs twice.",
             "`merge` numbers its result 0, 1, 2, ...; `left.join(lookup.set_index(on), on=on, "
             "...)` takes the same `how=` and `validate=` and keeps the row labels of `left` "
-            "(or put them back with `.set_index(left.index)`).",
+            "(or put the labels of `left` back on the merged table).",
         ],
         solution="""
             def add_lookup(left, right, on):
