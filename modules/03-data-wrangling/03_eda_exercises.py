@@ -244,7 +244,6 @@ EXERCISES = [
             ax_sex.set(title="Penguin bills by sex", xlabel="bill length (mm)",
                        ylabel="bill depth (mm)")
             ax_sex.legend()
-            plt.show()
         """,
         wrong_answers=[
             WrongAnswer(
@@ -289,10 +288,6 @@ EXERCISES = [
                 "The legend names the layers; the points, the title and the axis labels the check "
                 "reads stay the same."
             ),
-            "line 8: `plt.show()` removed": (
-                "`plt.show()` only displays the figure; the Axes and everything drawn on it are "
-                "the same."
-            ),
         },
     ),
     Exercise(
@@ -314,7 +309,6 @@ EXERCISES = [
             ax_monthly.plot(range(1, 13), monthly)
             ax_monthly.set(title="Bike rentals per day, 2011", xlabel="month (1 = January)",
                            ylabel="rentals per day (mean)")
-            plt.show()
         """,
         wrong_answers=[
             WrongAnswer(
@@ -355,12 +349,6 @@ EXERCISES = [
                 "rows instead.",
             ),
         ],
-        equivalent_mutants={
-            "line 7: `plt.show()` removed": (
-                "`plt.show()` only displays the figure; the Axes and everything drawn on it are "
-                "the same."
-            ),
-        },
     ),
     Exercise(
         id="03.03.5",
