@@ -81,8 +81,8 @@ _TIDY_CASES = [
 
 # --- 03.02.3: a validator that names row, column and value ----------------------------------------
 _SCHEMA = {
-    "species": {"allowed": {"Adelie", "Chinstrap", "Gentoo"}},
-    "sex": {"allowed": {"female", "male"}, "nullable": True},
+    "species": {"allowed": ("Adelie", "Chinstrap", "Gentoo")},
+    "sex": {"allowed": ("female", "male"), "nullable": True},
     "bill_depth_mm": {"range": (10, 25), "nullable": True},
     "body_mass_g": {"range": (2000, 7000)},
 }
