@@ -259,22 +259,33 @@ def predictions_of(estimator: Any, X: Any, y: Any) -> np.ndarray:
     return np.asarray(instance.fit(X, y).predict(X))
 
 
+def _is_text(values) -> bool:
+    values = np.asarray(values, dtype=object)
+    return values.size > 0 and all(isinstance(v, str) for v in values.ravel())
+
+
 def plot_data(ax: Any) -> dict:
-    """What a figure shows, as data: line and scatter coordinates, bar heights, labels."""
-    lines = [
-        np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)
-        for line in ax.get_lines()
-    ]
+    """What a figure shows, as data: line and scatter coordinates (text x values, such as month
+    names on a categorical axis, as their positions plus the text), bars as x, y, width and
+    height, and whether the figure is labelled."""
+    lines, line_text = [], []
+    for line in ax.get_lines():
+        line_text.append([str(v) for v in line.get_xdata()] if _is_text(line.get_xdata()) else None)
+        lines.append(np.asarray(line.get_xydata(), dtype=float))
     points = [
         np.asarray(c.get_offsets(), dtype=float)
         for c in ax.collections
         if hasattr(c, "get_offsets") and len(c.get_offsets())
     ]
-    bars = [float(p.get_height()) for p in ax.patches if hasattr(p, "get_height")]
+    rectangles = [p for p in ax.patches if hasattr(p, "get_height") and hasattr(p, "get_x")]
     return {
         "lines": lines,
+        "line_text": line_text,
         "points": points,
-        "bars": np.array(bars),
+        "bars": np.array([float(p.get_height()) for p in rectangles]),
+        "bar_boxes": np.array(
+            [[p.get_x(), p.get_y(), p.get_width(), p.get_height()] for p in rectangles], dtype=float
+        ).reshape(-1, 4),
         "labelled": bool(ax.get_title() and ax.get_xlabel() and ax.get_ylabel()),
     }
 
@@ -284,6 +295,13 @@ def diff_plot_data(name: str, shown: dict, expected: dict, rtol: float = 1e-6, a
     for kind, noun in (("lines", "line"), ("points", "scatter layer")):
         if len(shown[kind]) != len(expected[kind]):
             return f"`{name}` should have {len(expected[kind])} {noun}(s), got {len(shown[kind])}."
+    # Text x values (month names on a categorical axis) first: their positions are 0, 1, 2...
+    # whatever the text, so the text is what says whether the line is right.
+    texts = zip(shown.get("line_text", []), expected.get("line_text", []))
+    for i, (g, e) in enumerate(texts):
+        if e is not None and g != e:
+            return f"`{name}` line {i} should run over x = {e}, got {g}."
+    for kind, noun in (("lines", "line"), ("points", "scatter layer")):
         for i, (g, e) in enumerate(zip(shown[kind], expected[kind])):
             reason = diff_arrays(f"{name} {noun} {i} data", g, e, rtol, atol)
             if reason:
@@ -291,6 +309,16 @@ def diff_plot_data(name: str, shown: dict, expected: dict, rtol: float = 1e-6, a
     reason = diff_arrays(f"{name} bar heights", shown["bars"], expected["bars"], rtol, atol)
     if reason:
         return reason
+    if "bar_boxes" in expected:  # where the bars stand: a histogram's bin edges, bar order
+        reason = diff_arrays(
+            f"{name} bar positions and widths (x, y, width, height of each bar)",
+            shown["bar_boxes"],
+            expected["bar_boxes"],
+            rtol,
+            atol,
+        )
+        if reason:
+            return reason
     if expected["labelled"] and not shown["labelled"]:
         return f"`{name}` needs a title and both axis labels (`ax.set_title`, `set_xlabel`, `set_ylabel`)."
     return None

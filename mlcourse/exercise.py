@@ -302,9 +302,14 @@ def _closing_new_figures():
 
     plt = sys.modules.get("matplotlib.pyplot")
     before = set(plt.get_fignums()) if plt else set()
+    show = plt.show if plt else None
+    if plt:  # plt.show() in reference code would display its figure under the learner's cell
+        plt.show = lambda *args, **kwargs: None
     try:
         yield
     finally:
+        if plt:
+            plt.show = show
         plt = sys.modules.get("matplotlib.pyplot")
         if plt:
             for number in set(plt.get_fignums()) - before:

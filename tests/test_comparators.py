@@ -1206,3 +1206,37 @@ def test_the_grader_gives_the_notebooks_words(kind, label):
     )
     if label == "recorded":
         assert notebook.wrong_answer == 0, notebook.reason
+
+
+def _axes():
+    from matplotlib.figure import Figure
+
+    return Figure().subplots()
+
+
+def test_plot_compares_where_bars_stand_not_only_their_heights():
+    plot = Plot()
+    values = np.array([0.5, 1.5, 1.7, 2.5, 3.5])
+    expected_ax = _axes()
+    expected_ax.hist(values, bins=[0, 1, 2, 3, 4])
+    shifted_ax = _axes()  # the same counts over other bin edges
+    shifted_ax.hist(values + 10, bins=[10, 11, 12, 13, 14])
+    expected = plot.observe("ax", expected_ax)
+    assert plot.diff("ax", plot.observe("ax", expected_ax), expected) is None
+    reason = plot.diff("ax", plot.observe("ax", shifted_ax), expected)
+    assert reason and "bar positions and widths" in reason, reason
+
+
+def test_plot_reads_text_x_values_of_a_line_as_text():
+    plot = Plot()
+    months = ["Jan", "Feb", "Mar"]
+    right, wrong = _axes(), _axes()
+    right.plot(months, [1.0, 2.0, 3.0])
+    wrong.plot(["Feb", "Jan", "Mar"], [1.0, 2.0, 3.0])  # sorted the wrong way, same positions
+    expected = plot.observe("ax", right)
+    assert plot.diff("ax", plot.observe("ax", right), expected) is None
+    reason = plot.diff("ax", plot.observe("ax", wrong), expected)
+    assert (
+        reason
+        == "`ax` line 0 should run over x = ['Jan', 'Feb', 'Mar'], got ['Feb', 'Jan', 'Mar']."
+    ), reason
