@@ -30,9 +30,39 @@ _SELECT_CASES = [
 ]
 
 # --- 03.01.2: each row's share of its group's total -----------------------------------------------
+
+
+class _ReadOnlyFrame(pd.DataFrame):
+    """A case table that refuses to be changed in place, so that `add_share` writing its column
+    into `df` fails with a message (Function hands each call a deep copy and compares only what
+    it returns, so without this an in-place answer would pass). Copies made from it (`assign`,
+    `copy`, `groupby`) are ordinary DataFrames."""
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def __deepcopy__(self, memo=None):
+        return _ReadOnlyFrame(pd.DataFrame(self, copy=True))
+
+    def _refuse(self, how):
+        raise TypeError(
+            f"add_share changed the table it was given ({how}); the exercise asks for a copy: "
+            "return `df.assign(share=...)`, or start from `out = df.copy()`."
+        )
+
+    def __setitem__(self, key, value):
+        self._refuse(f"df[{key!r}] = ...")
+
+    def insert(self, *args, **kwargs):
+        self._refuse("df.insert(...)")
+
+
 _SHARE_CASES = [
     dict(
-        df=pd.DataFrame({"shop": ["a", "a", "b", None, None], "sales": [1.0, 3.0, 2.0, 4.0, 6.0]}),
+        df=_ReadOnlyFrame(
+            {"shop": ["a", "a", "b", None, None], "sales": [1.0, 3.0, 2.0, 4.0, 6.0]}
+        ),
         key="shop",
         value="sales",
     ),
@@ -134,6 +164,12 @@ _RESAMPLE_CASES = [
             ["2011-03-05 23:00", "2011-03-04 01:00", "2011-03-05 02:00", "2011-03-07 12:00"],
             [0, 0, 7, 3],
         )  # out of order; a day with rides recorded but none taken; a day with one hour
+    ),
+    dict(
+        hours=_hourly(
+            ["2011-06-10 07:00", "2011-06-10 08:00", "2011-06-10 09:00", "2011-06-12 17:00"],
+            [50, _NAN, 80, 20],
+        )  # an hour recorded with its count missing: it counts in `hours`, adds 0 to the total
     ),
     dict(hours=_hourly(["2011-12-31 10:00", "2011-12-31 11:00"], [4, 6])),
     dict(hours=_FEBRUARY.set_index("when")[["bikers", "casual", "registered"]]),
@@ -368,6 +404,14 @@ EXERCISES = [
                 "    return pd.DataFrame({'bikers': days.sum(min_count=1), 'hours': 24})\n",
                 "Did you assume 24 hours a day? Hours are missing from the records (a storm, a "
                 "system failure); count the rows of each day with `.size()`.",
+            ),
+            WrongAnswer(
+                "def daily_totals(hours):\n"
+                "    days = hours['bikers'].resample('D')\n"
+                "    return pd.DataFrame({'bikers': days.sum(min_count=1), 'hours': days.count()})\n",
+                "Did you count the hours with `.count()`? It counts the values of `bikers` that "
+                "are not missing, so an hour that was recorded with its count missing is left "
+                "out; `.size()` counts the rows, that is the recorded hours.",
             ),
         ],
     ),
