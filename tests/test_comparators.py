@@ -1240,3 +1240,37 @@ def test_plot_reads_text_x_values_of_a_line_as_text():
         reason
         == "`ax` line 0 should run over x = ['Jan', 'Feb', 'Mar'], got ['Feb', 'Jan', 'Mar']."
     ), reason
+
+
+def add_share_in_place(df):
+    df["share"] = df["v"] / df["v"].sum()
+    return df
+
+
+def add_share_copy(df):
+    return df.assign(share=df["v"] / df["v"].sum())
+
+
+def append_in_place(values):
+    values.append(0)
+    return values
+
+
+@pytest.mark.parametrize("keeps_inputs", [True, False])
+def test_function_can_require_that_a_call_leaves_its_arguments_unchanged(keeps_inputs):
+
+    check = Function(
+        cases=[{"df": pd.DataFrame({"v": [1.0, 3.0, np.nan]})}],
+        returns=Frame(),
+        keeps_inputs=keeps_inputs,
+    )
+    expected = check.observe("add_share", add_share_copy)
+    assert check.diff("add_share", check.observe("add_share", add_share_copy), expected) is None
+    reason = check.diff("add_share", check.observe("add_share", add_share_in_place), expected)
+    if keeps_inputs:
+        assert "changed its argument `df` in place" in reason, reason
+    else:
+        assert reason is None
+    on_lists = Function(cases=[{"values": [1, np.nan]}], returns=Exact(), keeps_inputs=True)
+    got = on_lists.observe("f", append_in_place)
+    assert "changed its argument `values`" in on_lists.diff("f", got, got)

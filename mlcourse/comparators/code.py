@@ -22,22 +22,32 @@ from mlcourse.comparators.values import Close, Exact
 
 @dataclass(frozen=True)
 class Function(Comparator):
-    """A function, checked by calling it on fixed cases and comparing what it returns."""
+    """A function, checked by calling it on fixed cases and comparing what it returns.
+
+    With ``keeps_inputs=True`` a call must also leave its arguments as it found them (a data
+    function that adds a column to the caller's table in place is a bug the caller finds later).
+    """
 
     cases: Sequence[Mapping[str, Any]]
     returns: Comparator = Close()
+    keeps_inputs: bool = False
 
     def observe(self, name, value):
         if not callable(value):
             return {"not_callable": compare.type_name(value)}
         calls = []
         for case in self.cases:
+            arguments = copied(case)
             try:
-                result = value(**copied(case))
+                result = value(**arguments)
             except NotImplementedError:
                 raise Unfinished from None
             except Exception as err:  # noqa: BLE001 - the learner's code failed: say how
                 calls.append({"raised": _raised(err)})
+                continue
+            changed = [k for k in case if self.keeps_inputs and not _same(arguments[k], case[k])]
+            if changed:
+                calls.append({"changed": changed})
                 continue
             calls.append({"returned": self.returns.observe("result", result)})
         return {"calls": calls}
@@ -49,6 +59,13 @@ class Function(Comparator):
             call = call_signature(name, case)
             if "raised" in got:
                 return f"`{call}` raised {got['raised']}"
+            if "changed" in got:
+                names = ", ".join(f"`{k}`" for k in got["changed"])
+                return (
+                    f"`{call}` changed its argument {names} in place. Leave the caller's data as "
+                    "it was and return a new object instead (e.g. `df.assign(...)`, `df.copy()` "
+                    "before changing it, `np.append` rather than `.append` on a list you were given)."
+                )
             result, wanted = got["returned"], want["returned"]
             if result is None and wanted is not None:
                 return f"`{call}` returned None. Did you forget the `return` statement?"
@@ -67,6 +84,27 @@ class Function(Comparator):
             and self.returns.matches(got["returned"], want["returned"])
             for got, want in pairs
         )
+
+
+def _same(after: Any, before: Any) -> bool:
+    """Whether an argument is unchanged by a call (compared with a copy taken before it)."""
+    import numpy as np
+
+    if hasattr(before, "equals") and type(after) is type(before):  # pandas objects
+        return bool(after.equals(before)) and list(getattr(after, "columns", [])) == list(
+            getattr(before, "columns", [])
+        )
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray) or after.shape != before.shape:
+            return False
+        try:
+            return bool(np.array_equal(after, before, equal_nan=True))
+        except TypeError:  # object arrays: NaN cannot be tested for
+            return bool(np.array_equal(after, before))
+    try:
+        return bool(after == before)
+    except Exception:  # noqa: BLE001 - values without a usable ==: assume unchanged
+        return True
 
 
 # --- learner-written tests -------------------------------------------------------------------------
