@@ -1,17 +1,26 @@
 """Grading overhead per submission beyond the notebook's own run time, the cost of the sandbox,
-and the parallel speed-up.
+and the parallel speed-up; and a term-sized cohort graded as an instructor would.
 
-    python benchmarks/grading_overhead.py [N_SUBMISSIONS]
+    python benchmarks/grading_overhead.py [N_SUBMISSIONS] [--cohort N_STUDENTS] [--only-cohort]
 
 Grades N copies of a fully solved 01_vectors_matrices notebook: in the bubblewrap sandbox with 1
 and with 2 workers, and with ``--no-sandbox`` and 1 worker. The notebook's own run time is one
 plain nbclient run of the solved notebook (kernel start included). Overhead = (grading wall time
 with 1 worker - reference run) / N - own run time; target <= 3 s. Sandbox cost = the same
 difference between the sandboxed and the unsandboxed 1-worker runs, per submission.
+
+The cohort (``--cohort``, default 60) is generated: a roster of N + 2 (two never submit), and N
+submissions of 01_vectors_matrices in six kinds (solved; a recorded wrong answer; empty; solved
+with every tag stripped; late; a syntax error), graded in the sandbox with the default 2
+workers, a due date and a late penalty. Printed: the wall time, seconds per submission, the
+time to derive the gradebooks, feedback and summary from the stored results, and one student's
+regrade merged into the running gradebook.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 import tempfile
 import time
@@ -20,7 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mlcourse import notebook  # noqa: E402
-from mlcourse.grading.grade import Limits, grade  # noqa: E402
+from mlcourse.grading import course  # noqa: E402
+from mlcourse.grading.grade import Limits, Term, grade  # noqa: E402
 from mlcourse.registry import load_exercises  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "modules/01-math/01_vectors_matrices.ipynb"
@@ -65,5 +75,94 @@ def main(count: int = 6) -> None:
     print(f"{'speed-up, 2 workers vs 1':<48} {speed_up:>8.2f}x")
 
 
+DUE = "2025-03-07T23:00:00Z"
+
+
+def _cohort_answers(i: int, exercises) -> tuple[dict, bool, str]:
+    """(answers, strip the tags?, submission time) of generated student ``i``."""
+    solution = {e.id: e.solution for e in exercises}
+    ids = list(solution)
+    kind = i % 6
+    on_time, late = "2025-03-07T20:00:00+00:00", "2025-03-08T10:00:00+00:00"
+    if kind == 1:
+        return (
+            {**{k: solution[k] for k in ids[:3]}, ids[3]: exercises[3].wrong_answers[0].code},
+            False,
+            on_time,
+        )
+    if kind == 2:
+        return {}, False, on_time
+    if kind == 3:
+        return solution, True, on_time
+    if kind == 4:
+        return {k: solution[k] for k in ids[:5]}, False, late
+    if kind == 5:
+        return {**{k: solution[k] for k in ids[:4]}, ids[4]: "w_normal = (\n"}, False, on_time
+    return solution, False, on_time
+
+
+def cohort(count: int = 60) -> None:
+    from datetime import datetime
+
+    exercises = load_exercises("01.01")
+    pristine = notebook.read(NOTEBOOK)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        submissions, out = root / "submissions", root / "graded"
+        roster = root / "roster.csv"
+        lines = ["id,name,email"] + [
+            f"s{i:03d},Student {i},s{i:03d}@example.org" for i in range(count + 2)
+        ]
+        roster.write_text("\n".join(lines) + "\n")
+        for i in range(count):
+            answers, strip, when = _cohort_answers(i, exercises)
+            nb = notebook.with_answers(pristine, answers)
+            if strip:
+                for cell in nb.cells:
+                    cell.metadata.pop("tags", None)
+            path = submissions / f"s{i:03d}" / NOTEBOOK.name
+            path.parent.mkdir(parents=True)
+            notebook.write(nb, path)
+            stamp = datetime.fromisoformat(when).timestamp()
+            os.utime(path, (stamp, stamp))
+        term = Term(roster=roster, due=DUE, late_penalty="10%/day")
+        started = time.monotonic()
+        _, results = grade([NOTEBOOK], submissions, out, term=term)
+        wall = time.monotonic() - started
+        log = (out / "grading.log").read_text()
+        reference = float(log.split("(reference run ")[1].split(" s")[0])
+        ran = [
+            float(x.split("ran in ")[1].split(" s")[0]) for x in log.splitlines() if "ran in " in x
+        ]
+        started = time.monotonic()
+        course.Course(out).write(["01.01"])
+        derive = time.monotonic() - started
+        started = time.monotonic()
+        grade([NOTEBOOK], submissions, out, term=Term(students=("s003",)))
+        regrade = time.monotonic() - started
+        rows = (out / course.GRADEBOOK).read_text().count("\n") - 1
+        statuses = {}
+        for line in (out / "gradebook.csv").read_text().splitlines()[1:]:
+            status = line.split(",")[-3]
+            statuses[status] = statuses.get(status, 0) + 1
+    print(
+        f"\n{'cohort of ' + str(count) + ' submissions, roster of ' + str(count + 2):<48} {'seconds':>8}"
+    )
+    print(f"{'grade all (sandbox, 2 workers, wall)':<48} {wall:>8.1f}")
+    print(f"{'  of which the reference run':<48} {reference:>8.1f}")
+    print(f"{'  per submission (wall / N)':<48} {wall / count:>8.2f}")
+    print(f"{'  one kernel run, median':<48} {sorted(ran)[len(ran) // 2]:>8.2f}")
+    print(f"{'derive gradebooks, feedback, summary, figure':<48} {derive:>8.2f}")
+    print(f"{'regrade one student, merged (wall)':<48} {regrade:>8.1f}")
+    print(f"graded {len(results)}; running gradebook rows: {rows}; statuses: {statuses}")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 6)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("submissions", nargs="?", type=int, default=6)
+    parser.add_argument("--cohort", type=int, default=60, help="students of the cohort run")
+    parser.add_argument("--only-cohort", action="store_true")
+    args = parser.parse_args()
+    if not args.only_cohort:
+        main(args.submissions)
+    cohort(args.cohort)

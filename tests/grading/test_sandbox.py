@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import signal
 import site
 import socketserver
@@ -222,9 +223,11 @@ def graded(tmp_path_factory):
     server.shutdown()
     log = (out / "grading.log").read_text()
     feedback = {p.stem: p.read_text() for p in (out / "feedback").glob("*.md")}
-    for written in [path, out / "grading.log", *(out / "feedback").glob("*.md")]:
+    graded = [path, out / "course_gradebook.csv", out / "grading.log"]
+    for written in [*graded, *(out / "feedback").glob("*.md")]:
         written.unlink()  # what grading itself writes
     (out / "feedback").rmdir()
+    shutil.rmtree(out / NOTEBOOK.stem)  # the assignment's results, settings and summary
     return {
         "results": {r.student: r for r in results},
         "before": before,
