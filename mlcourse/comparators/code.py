@@ -79,9 +79,12 @@ class Function(Comparator):
             return False
         pairs = zip(observed["calls"], recorded["calls"])
         return all(
-            "returned" in got
-            and "returned" in want
-            and self.returns.matches(got["returned"], want["returned"])
+            ("changed" in got and got["changed"] == want.get("changed"))
+            or (
+                "returned" in got
+                and "returned" in want
+                and self.returns.matches(got["returned"], want["returned"])
+            )
             for got, want in pairs
         )
 

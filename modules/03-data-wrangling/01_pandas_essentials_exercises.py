@@ -32,37 +32,9 @@ _SELECT_CASES = [
 # --- 03.01.2: each row's share of its group's total -----------------------------------------------
 
 
-class _ReadOnlyFrame(pd.DataFrame):
-    """A case table that refuses to be changed in place, so that `add_share` writing its column
-    into `df` fails with a message (Function hands each call a deep copy and compares only what
-    it returns, so without this an in-place answer would pass). Copies made from it (`assign`,
-    `copy`, `groupby`) are ordinary DataFrames."""
-
-    @property
-    def _constructor(self):
-        return pd.DataFrame
-
-    def __deepcopy__(self, memo=None):
-        return _ReadOnlyFrame(pd.DataFrame(self, copy=True))
-
-    def _refuse(self, how):
-        raise TypeError(
-            f"add_share changed the table it was given ({how}); the exercise asks for a copy: "
-            "return `df.assign(share=...)`, or start from `out = df.copy()`."
-        )
-
-    def __setitem__(self, key, value):
-        self._refuse(f"df[{key!r}] = ...")
-
-    def insert(self, *args, **kwargs):
-        self._refuse("df.insert(...)")
-
-
 _SHARE_CASES = [
     dict(
-        df=_ReadOnlyFrame(
-            {"shop": ["a", "a", "b", None, None], "sales": [1.0, 3.0, 2.0, 4.0, 6.0]}
-        ),
+        df=pd.DataFrame({"shop": ["a", "a", "b", None, None], "sales": [1.0, 3.0, 2.0, 4.0, 6.0]}),
         key="shop",
         value="sales",
     ),
@@ -220,7 +192,7 @@ EXERCISES = [
     Exercise(
         id="03.01.2",
         title="Each row's share of its group, missing keys included",
-        checks={"add_share": Function(cases=_SHARE_CASES, returns=Frame())},
+        checks={"add_share": Function(cases=_SHARE_CASES, returns=Frame(), keeps_inputs=True)},
         hints=[
             "You need the group's total on every row, not one row per group: `agg` gives the "
             "latter, `transform` the former (the same length and index as the table).",
@@ -262,6 +234,14 @@ EXERCISES = [
                 "    return df.assign(share=df[value] / totals)\n",
                 "Did you divide by the group mean? That compares a row with a typical row of "
                 "its group; a share divides by the group's total (`'sum'`).",
+            ),
+            WrongAnswer(
+                "def add_share(df, key, value):\n"
+                "    df['share'] = df[value] / df.groupby(key, dropna=False)[value].transform('sum')\n"
+                "    return df\n",
+                "Did you write `df['share'] = ...` into the table you were given? The caller's "
+                "`df` now has a column it did not ask for. Return a new table: "
+                "`df.assign(share=...)`.",
             ),
         ],
     ),
