@@ -19,7 +19,7 @@ _BOX_CASES = [
     dict(values=np.array([12.0, 3.0, -1.0, 2.0, 4.0, -6.0, 7.0, 2.0, 4.0, 3.0])),
     dict(values=_with_gaps),  # missing values and outliers on both sides
     dict(values=np.array([5.0, 1.0, 4.0, 2.0, 3.0])),  # no outliers: the whiskers reach min, max
-    dict(values=np.array([5.0, 5.0, 5.0, 5.0, 9.0])),  # ties: IQR 0, the 9 is an outlier
+    dict(values=np.array([5.0, 5.0, 4.0, 5.0, 5.0, 9.0])),  # ties: IQR 0, the 4 and 9 are outliers
     dict(values=_skewed),  # a long right tail: outliers on top only
 ]
 
@@ -67,10 +67,51 @@ def _pairs_frame_constant() -> pd.DataFrame:
     )
 
 
+def _pairs_frame_curve() -> pd.DataFrame:
+    """Columns out of alphabetical order. response = exp(5 dose) is a curve: its ranks follow dose
+    exactly (Spearman 1.0), but its Pearson r with dose is 0.90, below speed-dose (0.94)."""
+    rng = np.random.default_rng(4)
+    n = 50
+    dose = rng.uniform(0, 1, n)
+    return pd.DataFrame(
+        {"speed": dose + 0.1 * rng.normal(size=n), "dose": dose, "response": np.exp(5 * dose)}
+    )
+
+
+def _pairs_frame_gappy_winner() -> pd.DataFrame:
+    """z is measured on 25 of 60 rows and follows x closely there (r = 0.99, x-y 0.82). Filling
+    its gaps with 0 drops x-z to 0.58; `np.corrcoef` gives NaN for every pair with z."""
+    rng = np.random.default_rng(5)
+    n, m = 60, 25
+    x = rng.normal(size=n)
+    y = x + 0.9 * rng.normal(size=n)
+    z = np.where(np.arange(n) < m, x + 0.15 * rng.normal(size=n), np.nan)
+    return pd.DataFrame({"x": x, "y": y, "z": z})
+
+
+def _pairs_frame_copied() -> pd.DataFrame:
+    """A column stored twice (as after a merge): the copy correlates with it exactly as a
+    column does with itself, r = 1, yet it is a pair of two columns."""
+    rng = np.random.default_rng(6)
+    n = 40
+    mass = rng.normal(4200, 800, n)
+    return pd.DataFrame(
+        {
+            "island": ["Dream"] * n,
+            "mass_g": mass,
+            "flipper_mm": 170 + mass / 100 + 5 * rng.normal(size=n),
+            "mass_g_copy": mass,
+        }
+    )
+
+
 _PAIR_CASES = [
     dict(df=_pairs_frame_negative()),
     dict(df=_pairs_frame_gaps()),
     dict(df=_pairs_frame_constant()),
+    dict(df=_pairs_frame_curve()),
+    dict(df=_pairs_frame_gappy_winner()),
+    dict(df=_pairs_frame_copied()),
 ]
 
 # --- 03.03.5: peak hours by group ------------------------------------------------------------------
@@ -89,14 +130,15 @@ _PEAK_CASES = [
         ),
         by="workingday",
     ),
-    # hour 7 has three rows (mean 100), hour 17 one (250): the sum peaks at 7, the mean at 17;
-    # the groups peak at different hours
+    # clear: hour 7 has three rows (mean 100), hour 17 one (250): the sum peaks at 7, the mean
+    # at 17. rain: hour 9 has rows 20, 20, 110 (mean 50, median 20): the mean peaks at 9, the
+    # median at 7 (45). The groups peak at different hours.
     dict(
         df=pd.DataFrame(
             {
-                "weathersit": ["clear"] * 5 + ["rain"] * 4,
-                "hr": [7, 7, 7, 17, 12, 6, 7, 9, 17],
-                "bikers": [90, 100, 110, 250, 80, 30, 70, 10, 60],
+                "weathersit": ["clear"] * 5 + ["rain"] * 6,
+                "hr": [7, 7, 7, 17, 12, 6, 7, 9, 9, 9, 17],
+                "bikers": [90, 100, 110, 250, 80, 30, 45, 20, 20, 110, 40],
             }
         ),
         by="weathersit",
@@ -168,6 +210,20 @@ EXERCISES = [
                 "first? Between the last data point inside the fence and the fence itself there "
                 "is no data; the whisker ends at that last data point.",
             ),
+            WrongAnswer(
+                """
+                def box_stats(values):
+                    x = values[~np.isnan(values)]
+                    q1, median, q3 = np.percentile(x, [25, 50, 75])
+                    iqr = q3 - q1
+                    low = x[x > q1 - 1.5 * iqr].min()
+                    high = x[x < q3 + 1.5 * iqr].max()
+                    return np.array([low, q1, median, q3, high])
+                """,
+                "Did you compare with `>` and `<`? A value that lies exactly on a fence is not an "
+                "outlier (only points *beyond* the fences are), so the whisker may end on it: "
+                "keep the values `>=` the lower fence and `<=` the upper one.",
+            ),
         ],
     ),
     Exercise(
@@ -223,6 +279,28 @@ EXERCISES = [
                 "correlations change. `corr()` already uses, for each pair, the rows where both "
                 "are present.",
             ),
+            WrongAnswer(
+                """
+                def strongest_pair(df):
+                    r = df.select_dtypes("number").fillna(0).corr().abs()
+                    r = r.where(~np.eye(len(r), dtype=bool))
+                    return r.stack().idxmax()
+                """,
+                "Did you fill the missing values with 0? That invents a measurement of 0 for every "
+                "gap and weakens the correlations of the column with gaps. Leave the gaps as NaN: "
+                "`corr()` uses, for each pair, the rows where both values are present.",
+            ),
+            WrongAnswer(
+                """
+                def strongest_pair(df):
+                    r = df.select_dtypes("number").corr().abs().stack()
+                    return r[r < 1].idxmax()
+                """,
+                "Did you remove the diagonal by dropping every r of 1? Two different columns can "
+                "correlate perfectly too (the same measurement stored twice, or in two units), "
+                "and that pair is the answer. Blank out the diagonal by position (row = column), "
+                "not by value.",
+            ),
         ],
     ),
     Exercise(
@@ -254,9 +332,11 @@ EXERCISES = [
                 ax_sex.set(title="Penguin bills by sex", xlabel="bill length (mm)",
                            ylabel="bill depth (mm)")
                 """,
-                "Did you group by `sex` as it is? `groupby` leaves out the rows whose key is "
-                "missing (`dropna=True` is its default), so the penguins of unknown sex vanish "
-                "from the figure without a word. Fill the missing key with 'unknown' first.",
+                "Did you group by `sex` as it is, or call `dropna()` on the whole table first? "
+                "`groupby` leaves out the rows whose key is missing (`dropna=True` is its "
+                "default), and `dropna()` removes every row with any missing value, so the "
+                "penguins of unknown sex vanish from the figure without a word. Fill the missing "
+                "key with 'unknown' first, and drop only the rows without a bill measurement.",
             ),
             WrongAnswer(
                 """
@@ -269,6 +349,21 @@ EXERCISES = [
                 "Did you keep the two penguins whose bill was not measured? Their points are "
                 "NaN and draw nothing; leave them out with "
                 "`dropna(subset=['bill_length_mm', 'bill_depth_mm'])`.",
+            ),
+            WrongAnswer(
+                """
+                measured = penguins.dropna(subset=["bill_length_mm", "bill_depth_mm"])
+                key = measured["sex"].fillna("unknown")
+                fig, ax_sex = plt.subplots()
+                for sex in key.unique():
+                    group = measured[key == sex]
+                    ax_sex.scatter(group["bill_length_mm"], group["bill_depth_mm"], label=sex)
+                ax_sex.set(title="Penguin bills by sex", xlabel="bill length (mm)",
+                           ylabel="bill depth (mm)")
+                """,
+                "Did you loop over `unique()`? It lists the values in the order they first appear "
+                "(male first here), so the layers come out male, female, unknown. Draw them in "
+                "the order female, male, unknown, the sorted order `groupby` gives.",
             ),
         ],
         equivalent_mutants={
@@ -348,6 +443,19 @@ EXERCISES = [
                 "overstates the months with gaps (January by about 100 a day). Add up each day's "
                 "rows instead.",
             ),
+            WrongAnswer(
+                """
+                daily = bikes.groupby(["mnth", "day"])["bikers"].sum()
+                monthly = daily.groupby("mnth").mean().reindex(MONTHS)
+                fig, ax_monthly = plt.subplots()
+                ax_monthly.plot(monthly.to_numpy())
+                ax_monthly.set(title="Bike rentals per day, 2011", xlabel="month (1 = January)",
+                               ylabel="rentals per day (mean)")
+                """,
+                "Did you plot the values alone, against the month names, or with `Series.plot`? "
+                "Then Matplotlib puts the points at x = 0, 1, ..., 11, so January sits at 0. Give "
+                "the x values yourself: `ax.plot(range(1, 13), ...)`.",
+            ),
         ],
     ),
     Exercise(
@@ -396,6 +504,16 @@ EXERCISES = [
                 "Did you find one peak over all rows? Each group has its own daily rhythm (working "
                 "days peak in the evening rush hour, other days around midday): group by `by` "
                 "and by the hour.",
+            ),
+            WrongAnswer(
+                """
+                def peak_hours(df, by):
+                    sums = df.groupby([by, "hr"])["bikers"].sum().unstack(by)
+                    return sums.idxmax().to_dict()
+                """,
+                "Did you add up the rentals of each hour instead of averaging them? An hour with "
+                "more rows (more days recorded) then wins even if each of its rows is smaller: "
+                "use the mean.",
             ),
         ],
     ),
