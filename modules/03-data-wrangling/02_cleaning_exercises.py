@@ -4,7 +4,7 @@ scaling and binning fitted on training rows only."""
 import numpy as np
 import pandas as pd
 
-from mlcourse.exercise import Calls, Exercise, Frame, Function, WrongAnswer
+from mlcourse.exercise import Calls, Close, Exercise, Frame, Function, WrongAnswer
 
 # --- 03.02.1: one typed mass, parsed to grams ----------------------------------------------------
 _MASSES = [
@@ -24,8 +24,16 @@ _MASSES = [
     "N/A",
     "",
     "   ",
+    "-4150 g",  # a minus sign typed by mistake: impossible, but readable; the range check's job
+    "3750 lb",  # anything unexpected must raise, not vanish as NaN
+    "37S0 g",  # an S typed for a 5
 ]
-_MASS_CASES = [dict(text=text) for text in _MASSES]
+_UNREADABLE = {"3750 lb": ("3750 lb",), "37S0 g": ("37s0",)}  # (words compared in any case)
+_MASS_CHECK = Calls(
+    cases=[dict(text=text) for text in _MASSES],
+    returns=Close(),
+    mentions=[_UNREADABLE.get(text, ()) for text in _MASSES],  # the error names the text
+)
 
 # --- 03.02.2: rows dropped, each for a stated reason ----------------------------------------------
 _NAN = np.nan
@@ -72,6 +80,18 @@ _TIDY_CASES = [
         ),
         measurements=_MEASURED,
     ),
+    dict(  # two birds measured alike are not duplicates; -99 m is a real dive depth, not a code
+        frame=pd.DataFrame(
+            {
+                "bird": ["P", "Q", "Q", "R"],
+                "bill_length_mm": [40.2, 40.2, 40.2, -99],
+                "body_mass_g": [3900, 3900, 3900, -99],
+                "dive_depth_m": [-99.0, -35.0, -35.0, -99.0],
+            },
+            index=[30, 31, 32, 33],
+        ),
+        measurements=_MEASURED,
+    ),
     dict(
         frame=pd.DataFrame({"bird": [], "bill_length_mm": [], "body_mass_g": []}),
         measurements=_MEASURED,
@@ -110,6 +130,7 @@ _VALIDATE = [  # (frame, words the error must mention; none: the frame is valid)
     (_birds(), ()),
     (_birds(index=("N1A1", "N1A2", "N2A1", "N2A2")), ()),
     (_birds().iloc[:0], ()),  # no rows: nothing can be wrong
+    (_birds().assign(comments=["", "nest only", "", ""]), ()),  # a column the schema leaves alone
     (_birds(species={103: "Gentto"}), ("row 103", "species", "Gentto")),
     (_birds(species={104: "gentoo"}), ("row 104", "species", "gentoo")),
     (_birds(sex={102: "M"}), ("row 102", "sex", "M")),
@@ -176,11 +197,11 @@ EXERCISES = [
     Exercise(
         id="03.02.1",
         title="A mass typed by hand, parsed to grams",
-        checks={"to_grams": Function(cases=_MASS_CASES)},
+        checks={"to_grams": _MASS_CHECK},
         hints=[
             "Normalise the text first (surrounding spaces, upper case, the thousands separator), "
             "then handle the codes for missing, then the unit. Which unit must you test for first, "
-            "given that `'kg'` also ends in `'g'`?",
+            "given that `'kg'` also ends in `'g'`? What text is left for `float()` to refuse?",
             "`str.endswith('kg')` tells the unit; `text[:-2]` drops two characters and "
             "`str.removesuffix('g')` drops a final `g`; `float()` accepts surrounding spaces. "
             "Compare the parsed *number* with -99, so that `'-99.0'` is caught too.",
@@ -240,6 +261,34 @@ EXERCISES = [
                 """,
                 "Did you compare the text with '-99'? The same code also arrives as '-99.0' "
                 "once a spreadsheet has touched it: compare the parsed number with -99.",
+            ),
+            WrongAnswer(
+                """
+                def to_grams(text):
+                    text = text.strip().lower().replace(",", "")
+                    try:
+                        grams = float(text[:-2]) * 1000 if text.endswith("kg") else float(text.removesuffix("g"))
+                    except ValueError:
+                        return np.nan
+                    return np.nan if grams == -99 else grams
+                """,
+                "Did you catch the ValueError and return NaN? Then a typo ('37S0 g') or a unit "
+                "you did not expect ('3750 lb') vanishes as 'missing' without a word, just as "
+                "with `errors='coerce'`. Return NaN only for the codes for missing and let "
+                "anything else raise.",
+            ),
+            WrongAnswer(
+                """
+                def to_grams(text):
+                    text = text.strip().lower().replace(",", "")
+                    if text in ("", "n/a"):
+                        return np.nan
+                    grams = float(text[:-2]) * 1000 if text.endswith("kg") else float(text.removesuffix("g"))
+                    return np.nan if grams < 0 else grams
+                """,
+                "Did you turn every negative mass into NaN? Only -99 is the code for 'not "
+                "measured'. '-4150 g' is a typing error: `{name}` returns it as typed, so that "
+                "the range check finds it and the log counts it as impossible, not as missing.",
             ),
         ],
     ),
@@ -301,6 +350,37 @@ EXERCISES = [
                 """,
                 "Did you reset the index? The labels are how each dropped row is traced back "
                 "to the sheet in the cleaning log; `{name}` must keep them.",
+            ),
+            WrongAnswer(
+                """
+                def tidy_rows(frame, measurements):
+                    tidy = frame.replace(-99, np.nan)
+                    return tidy.drop_duplicates().dropna(subset=measurements, how="all")
+                """,
+                "Did you replace -99 in every column? The code means 'not measured' only in "
+                "the measurement columns; elsewhere -99 can be a real value (a dive 99 m "
+                "below the surface). Give `replace` a dict {{column: -99}} for `measurements`.",
+            ),
+            WrongAnswer(
+                """
+                def tidy_rows(frame, measurements):
+                    tidy = frame.replace({column: -99 for column in measurements}, np.nan)
+                    return tidy.drop_duplicates(subset=measurements).dropna(subset=measurements, how="all")
+                """,
+                "Did you look for duplicates in the measurement columns only? Two different "
+                "birds can be measured alike (birds P and Q); a row typed twice is identical "
+                "in every column: call `drop_duplicates()` without `subset`.",
+            ),
+            WrongAnswer(
+                """
+                def tidy_rows(frame, measurements):
+                    tidy = frame.drop_duplicates()
+                    tidy = tidy.replace({column: -99 for column in measurements}, np.nan)
+                    return tidy.dropna(subset=measurements, how="all")
+                """,
+                "Did you drop duplicates before decoding -99? Bird B was typed twice, once with "
+                "-99 and once with a blank for the same bill: only once both are NaN are the "
+                "two rows identical. Decode first, then drop duplicates.",
             ),
         ],
     ),
@@ -408,6 +488,26 @@ EXERCISES = [
                 "Did you exclude the ends of the range (`<` instead of `<=`)? A body mass of "
                 "exactly 2000 g is allowed by the range (2000, 7000).",
             ),
+            WrongAnswer(
+                """
+                def validate(frame, schema):
+                    for column, rules in schema.items():
+                        if column not in frame.columns:
+                            raise ValueError(f"column {column!r} is missing")
+                        for label, value in frame[column].items():
+                            if pd.isna(value):
+                                if not rules.get("nullable", True):
+                                    raise ValueError(f"row {label}, column {column!r}: {value!r}")
+                            elif "allowed" in rules and value not in rules["allowed"]:
+                                raise ValueError(f"row {label}, column {column!r}: {value!r}")
+                            elif "range" in rules and not rules["range"][0] <= value <= rules["range"][1]:
+                                raise ValueError(f"row {label}, column {column!r}: {value!r}")
+                    return frame
+                """,
+                "Did you let a value be missing unless the schema forbids it "
+                "(`rules.get('nullable', True)`)? A missing value is allowed only where the "
+                "schema says `'nullable': True`: a species or body mass left blank must fail.",
+            ),
         ],
     ),
     Exercise(
@@ -475,6 +575,17 @@ EXERCISES = [
                 "Did you standardise (mean and standard deviation)? One outlier pulls both; "
                 "robust scaling uses the median and the interquartile range.",
             ),
+            WrongAnswer(
+                """
+                def robust_scale(X_train, X_test):
+                    median = np.nanmedian(X_train, axis=0)
+                    q1, q3 = np.nanpercentile(X_train, [25, 75], axis=0)
+                    return (X_test - median) / (q3 - q1)
+                """,
+                "Did you divide by an IQR of 0? When more than half of a column's training "
+                "values are tied, q1 equals q3 and the division gives inf or NaN; divide that "
+                "column by 1 instead.",
+            ),
         ],
     ),
     Exercise(
@@ -485,9 +596,10 @@ EXERCISES = [
             "The edges are `n_bins + 1` equally spaced numbers from the *training* minimum to "
             "the *training* maximum. Only the inner edges decide a bin; what should happen to a "
             "test value below the first edge or above the last?",
-            "`np.linspace(lo, hi, n_bins + 1)` gives the edges; `np.digitize(x_test, inner)` "
-            "counts how many inner edges each value has reached, which is its bin, 0 to "
-            "`n_bins - 1`, values beyond the ends included.",
+            "`np.linspace` gives equally spaced numbers, both ends included (how many do you "
+            "need?). `np.digitize(values, edges)` counts, for each value, how many of `edges` it "
+            "has reached: which edges must you pass so that the count is the bin number, 0 to "
+            "`n_bins - 1`, even beyond the training range?",
         ],
         solution="""
             def bin_codes(x_train, x_test, n_bins):
@@ -533,6 +645,16 @@ EXERCISES = [
                 "Did you pass all the edges to `np.digitize`? Then a value below the training "
                 "minimum is bin 0 and the minimum itself bin 1: `{name}` returns numbers from 0 "
                 "to n_bins + 1. Pass the inner edges, `edges[1:-1]`.",
+            ),
+            WrongAnswer(
+                """
+                def bin_codes(x_train, x_test, n_bins):
+                    edges = np.linspace(x_train.min(), x_train.max(), n_bins + 1)
+                    return np.digitize(x_test, edges[1:-1], right=True)
+                """,
+                "Did you put a value that lies exactly on an inner edge in the lower bin "
+                "(`right=True`)? Bin `i` includes its left edge: 2.5 with edges 0, 2.5, 5, ... "
+                "is in bin 1.",
             ),
         ],
     ),
