@@ -225,7 +225,11 @@ class HonestModel(Model):
         if "api" in observed:
             return observed
         X_train, y_train, _, _ = self.splits()
-        cv = cross_val_score(clone(value), X_train, y_train, cv=cv_folds(), scoring=self.metric)
+        fresh = value() if isinstance(value, type) else clone(value)
+        try:
+            cv = cross_val_score(fresh, X_train, y_train, cv=cv_folds(), scoring=self.metric)
+        except Exception as err:  # noqa: BLE001 - the learner's model failed: say how
+            return {"api": f"cross-validating `{name}` raised {_raised(err)}"}
         return {**observed, "cv": float(cv.mean())}
 
     def diff(self, name, observed, expected):
