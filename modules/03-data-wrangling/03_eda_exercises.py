@@ -234,10 +234,11 @@ EXERCISES = [
             "`df.select_dtypes('number').corr()` is the matrix of pairwise correlations. A strong "
             "relationship can be negative, so compare sizes with `.abs()`; and every column "
             "correlates perfectly with itself.",
-            "`np.eye(n, dtype=bool)` is True on the diagonal only, and `frame.where(mask)` keeps the "
-            "values where `mask` is True and puts NaN elsewhere. Then `.stack()` turns the matrix "
-            "into a Series indexed by (row, column) pairs, and `idxmax()` gives the label of its "
-            "largest value (NaN is skipped).",
+            "Blank out the cells that are no finding before you look for the largest: "
+            "`frame.where(mask)` keeps the values where a boolean `mask` of the same shape is True "
+            "and puts NaN elsewhere (`np.eye(n, dtype=bool)` is True on the diagonal only). "
+            "`.stack()` turns a matrix into a Series indexed by (row, column) pairs, and pandas "
+            "skips NaN when it looks for a maximum.",
         ],
         solution="""
             def strongest_pair(df):
@@ -463,11 +464,12 @@ EXERCISES = [
         title="At which hour do rentals peak? Read off, group by group",
         checks={"peak_hours": Function(cases=_PEAK_CASES, returns=Exact())},
         hints=[
-            "Compute the mean of `bikers` for every (group, hour) pair with "
-            "`groupby([by, 'hr'])`, and turn the groups into columns with `.unstack(by)`.",
-            "`idxmax()` gives, for each column, the index label (the hour) of its largest "
-            "value, the first one on a tie; `.to_dict()` makes the dict. `np.argmax` would give "
-            "a position, which is not the hour when some hours have no row.",
+            "You need one mean of `bikers` per (group, hour) pair: `groupby` accepts a list of "
+            "columns. A table with one row per hour and one column per group makes the next step "
+            "easy (`unstack` moves an index level into the columns).",
+            "In each group's column, look for the index label (the hour) of the largest mean, "
+            "not its position: `np.argmax` gives a position, which is not the hour when some "
+            "hours have no row. `idxmax()` gives the label, the first one on a tie.",
         ],
         solution="""
             def peak_hours(df, by):
