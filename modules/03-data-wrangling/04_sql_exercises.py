@@ -1,8 +1,11 @@
 """Exercises of 04_sql.ipynb: joins and empty groups, GROUP BY ... HAVING, ranks with ties, LAG,
 and a parameterised query function, all run on the penguins database the notebook builds."""
 
+import ast
 import functools
+import json
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,118 +13,61 @@ import pandas as pd
 from mlcourse.exercise import Exact, Exercise, Function, SqlQuery, WrongAnswer
 from mlcourse.layout import data_file
 
-# --- the database: the notebook's schema and tables, rebuilt fresh for every check ---------------
-# Keep SCHEMA and penguin_tables identical to the notebook's cells: the checks run the learner's
-# query on this copy of the database the lesson builds.
+# --- the database: the notebook's own definitions, read from it -------------------------------
+# One source: the checks build their database with the code of the notebook's lesson cells
+# (SCHEMA, penguin_tables, create_database) and add the notebook's TEST_ROWS, so the lesson and
+# the checks cannot drift apart. Only top-level definitions of these names are run, never a cell.
 
-SCHEMA = """
-CREATE TABLE species (
-    species_id INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL UNIQUE,
-    latin_name TEXT NOT NULL
-);
-CREATE TABLE islands (
-    island_id INTEGER PRIMARY KEY,
-    name      TEXT NOT NULL UNIQUE
-);
-CREATE TABLE nests (
-    nest_id         INTEGER PRIMARY KEY,
-    season          INTEGER NOT NULL,
-    island_id       INTEGER NOT NULL REFERENCES islands (island_id),
-    label           TEXT NOT NULL,
-    species_id      INTEGER NOT NULL REFERENCES species (species_id),
-    egg_date        TEXT NOT NULL,
-    clutch_complete INTEGER NOT NULL CHECK (clutch_complete IN (0, 1)),
-    UNIQUE (season, island_id, label)
-);
-CREATE TABLE penguins (
-    penguin_id        INTEGER PRIMARY KEY,
-    nest_id           INTEGER NOT NULL REFERENCES nests (nest_id),
-    adult             INTEGER NOT NULL CHECK (adult IN (1, 2)),
-    sex               TEXT CHECK (sex IN ('female', 'male')),
-    bill_length_mm    REAL,
-    bill_depth_mm     REAL,
-    flipper_length_mm INTEGER,
-    body_mass_g       INTEGER,
-    UNIQUE (nest_id, adult)
-);
-CREATE TABLE isotopes (
-    penguin_id INTEGER PRIMARY KEY REFERENCES penguins (penguin_id),
-    delta_15n  REAL,
-    delta_13c  REAL
-);
-"""
+NOTEBOOK = Path(__file__).with_name("04_sql.ipynb")
+LESSON_NAMES = ("SCHEMA", "TEST_ROWS", "penguin_tables", "create_database")
 
 
-def penguin_tables(raw: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The five normalised tables of penguins_raw.csv, keyed by table name."""
-    raw = raw.assign(
-        penguin_id=np.arange(1, len(raw) + 1),  # the row's position in the raw file
-        species=raw["Species"].str.split().str[0],  # "Adelie Penguin (Pygoscelis ...)" -> "Adelie"
-        latin_name=raw["Species"].str.extract(r"\((.+)\)", expand=False),
-        season=2000 + raw["studyName"].str[3:5].astype(int),  # PAL0708 -> 2007 (2007/08)
-        label=raw["Individual ID"].str.extract(r"^(N\d+)A\d$", expand=False),  # N12A2 -> N12
-        adult=raw["Individual ID"].str[-1].astype(int),  # N12A2 -> 2
-    )
-    species = (
-        raw[["species", "latin_name"]]
-        .drop_duplicates()
-        .sort_values("species")
-        .rename(columns={"species": "name"})
-        .reset_index(drop=True)
-    )
-    species.insert(0, "species_id", np.arange(1, len(species) + 1))
-    islands = pd.DataFrame({"name": sorted(raw["Island"].unique())})
-    islands.insert(0, "island_id", np.arange(1, len(islands) + 1))
-    raw = raw.assign(
-        species_id=raw["species"].map(dict(zip(species["name"], species["species_id"]))),
-        island_id=raw["Island"].map(dict(zip(islands["name"], islands["island_id"]))),
-    )
-    nest_key = ["season", "island_id", "label"]
-    nests = raw.drop_duplicates(nest_key)[
-        [*nest_key, "species_id", "Date Egg", "Clutch Completion"]
-    ].rename(columns={"Date Egg": "egg_date", "Clutch Completion": "clutch_complete"})
-    nests["clutch_complete"] = (nests["clutch_complete"] == "Yes").astype(int)
-    nests.insert(0, "nest_id", np.arange(1, len(nests) + 1))
-    raw = raw.merge(nests[["nest_id", *nest_key]], on=nest_key, how="left", validate="many_to_one")
-    penguins = pd.DataFrame(
-        {
-            "penguin_id": raw["penguin_id"],
-            "nest_id": raw["nest_id"],
-            "adult": raw["adult"],
-            "sex": raw["Sex"].str.lower(),
-            "bill_length_mm": raw["Culmen Length (mm)"],
-            "bill_depth_mm": raw["Culmen Depth (mm)"],
-            "flipper_length_mm": raw["Flipper Length (mm)"],
-            "body_mass_g": raw["Body Mass (g)"],
-        }
-    )
-    isotopes = (
-        raw[["penguin_id", "Delta 15 N (o/oo)", "Delta 13 C (o/oo)"]]
-        .set_axis(["penguin_id", "delta_15n", "delta_13c"], axis=1)
-        .dropna(subset=["delta_15n", "delta_13c"], how="all")  # a row where the lab sent one
-    )
-    return {
-        "species": species,
-        "islands": islands,
-        "nests": nests,
-        "penguins": penguins,
-        "isotopes": isotopes,
-    }
+def _defined_name(node: ast.stmt) -> str | None:
+    if isinstance(node, ast.FunctionDef):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+        return target.id if isinstance(target, ast.Name) else None
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def lesson_definitions() -> dict:
+    """The objects the notebook's code cells define under LESSON_NAMES, each defined once."""
+    namespace = {"np": np, "pd": pd}
+    found: list[str] = []
+    for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:  # a cell with IPython syntax defines nothing the checks need
+            continue
+        for node in tree.body:
+            name = _defined_name(node)
+            if name in LESSON_NAMES:
+                found.append(name)
+                module = ast.Module(body=[node], type_ignores=[])
+                exec(compile(module, str(NOTEBOOK), "exec"), namespace)  # noqa: S102 - the lesson
+    if sorted(found) != sorted(LESSON_NAMES):
+        raise RuntimeError(
+            f"{NOTEBOOK.name} should define each of {LESSON_NAMES} once in a code cell, found "
+            f"{sorted(found)}: restore the lesson cells that build the database."
+        )
+    return namespace
 
 
 @functools.lru_cache(maxsize=1)
 def _tables() -> dict[str, pd.DataFrame]:
-    return penguin_tables(pd.read_csv(data_file("penguins_raw.csv")))
+    return lesson_definitions()["penguin_tables"](pd.read_csv(data_file("penguins_raw.csv")))
 
 
-def penguin_database(connection: sqlite3.Connection) -> None:
-    """Fill an empty database with the notebook's five tables (the setup of every SqlQuery)."""
-    connection.execute("PRAGMA foreign_keys = ON")
-    connection.executescript(SCHEMA)
-    for name, table in _tables().items():
-        table.to_sql(name, connection, if_exists="append", index=False)
-    connection.commit()
+def check_database(connection: sqlite3.Connection) -> None:
+    """Fill an empty database as the lesson does, then add the notebook's TEST_ROWS (the setup
+    of every check): made-up rows with the cases the real data lacks."""
+    lesson = lesson_definitions()
+    lesson["create_database"](connection, _tables())
+    connection.executescript(lesson["TEST_ROWS"])
 
 
 class _FreshDatabase:
@@ -131,21 +77,25 @@ class _FreshDatabase:
 
     def __deepcopy__(self, memo):
         connection = sqlite3.connect(":memory:")
-        penguin_database(connection)
+        check_database(connection)
         return connection
 
     def __repr__(self):
-        return "<penguins database>"
+        return "<penguins database + test rows>"
 
 
 _DB = _FreshDatabase()
 _HEAVY_CASES = [
     dict(connection=_DB, species="Adelie", min_mass_g=4700),  # one penguin weighs exactly 4700 g
-    dict(connection=_DB, species="Gentoo", min_mass_g=6000),  # a tie at 6000 g: order by id
+    dict(
+        connection=_DB, species="Gentoo", min_mass_g=6000
+    ),  # three at 6000 g, one a test row: order by id
     dict(connection=_DB, species="Chinstrap", min_mass_g=5000),  # none that heavy
     dict(connection=_DB, species="Emperor", min_mass_g=0),  # no such species here
     dict(connection=_DB, species="Adelie' OR 'x'='x", min_mass_g=4700),  # an injection attempt
     dict(connection=_DB, species="Gentoo", min_mass_g=5812.5),  # a float threshold
+    dict(connection=_DB, species="Adelie", min_mass_g="0 OR 1=1"),  # a number as injected text
+    dict(connection=_DB, species="x' OR 1=1 --\"", min_mass_g=0),  # both quotes: beats repr()
 ]
 
 # --- the reference queries ----------------------------------------------------------------------
@@ -248,6 +198,20 @@ _F_STRING = '''
         """
         return connection.execute(sql).fetchall()
 '''
+_HEAVIER_COUNT = """
+    heaviest_three = '''
+        SELECT s.name AS species, p.sex, p.penguin_id, p.body_mass_g
+        FROM penguins AS p
+        JOIN nests AS n ON n.nest_id = p.nest_id
+        JOIN species AS s ON s.species_id = n.species_id
+        WHERE p.sex IS NOT NULL
+          AND (SELECT COUNT(*)
+               FROM penguins AS q
+               JOIN nests AS m ON m.nest_id = q.nest_id
+               WHERE m.species_id = n.species_id AND q.sex = p.sex
+                 AND q.body_mass_g > p.body_mass_g) < 3
+    '''
+"""
 _HEAVY_PENGUINS = '''
     def heavy_penguins(connection, species, min_mass_g):
         """(penguin_id, body_mass_g) of the penguins of `species` weighing at least `min_mass_g`."""
@@ -266,7 +230,7 @@ EXERCISES = [
     Exercise(
         id="03.04.1",
         title="Every species on every island, empty pairs included",
-        checks={"pair_counts": SqlQuery(penguin_database)},
+        checks={"pair_counts": SqlQuery(check_database)},
         hints=[
             "Start from the list of all pairs, not from the nests: `species CROSS JOIN islands` "
             "has one row per (species, island) pair. Then attach the nests and penguins with "
@@ -297,12 +261,18 @@ EXERCISES = [
                 "and penguins whose mass was never recorded. `COUNT(p.body_mass_g)` counts only "
                 "the non-NULL masses.",
             ),
+            WrongAnswer(
+                _sub(_PAIR_COUNTS, ("COUNT(DISTINCT n.nest_id)", "COUNT(p.penguin_id) / 2")),
+                "Did you count nests as penguins divided by 2? That holds only while every nest "
+                "has both adults recorded, and a nest of the test rows has one. Count each nest "
+                "once with `COUNT(DISTINCT n.nest_id)`.",
+            ),
         ],
     ),
     Exercise(
         id="03.04.2",
         title="Groups judged by their mean: HAVING, not WHERE",
-        checks={"heavy_groups": SqlQuery(penguin_database)},
+        checks={"heavy_groups": SqlQuery(check_database)},
         hints=[
             "WHERE runs before the rows are grouped and sees single penguins; HAVING runs after "
             "and sees a group's aggregates. Which one is the 'mean above 4 kg' condition about?",
@@ -341,12 +311,23 @@ EXERCISES = [
                 "never true, so WHERE keeps no rows at all. Test for missing values with "
                 "`IS NULL` and `IS NOT NULL`.",
             ),
+            WrongAnswer(
+                _sub(_HEAVY_GROUPS, ("COUNT(p.body_mass_g) AS weighed", "COUNT(*) AS weighed")),
+                "Did you count the weighed penguins with `COUNT(*)`? It counts every row of the "
+                "group, including a penguin whose mass was never recorded (the test rows have "
+                "one). `COUNT(p.body_mass_g)` counts only the recorded masses.",
+            ),
+            WrongAnswer(
+                _sub(_HEAVY_GROUPS, ("AVG(p.body_mass_g) > 4000", "AVG(p.body_mass_g) >= 4000")),
+                "Did you use `>=`? A group whose mean is exactly 4 kg is not *above* 4 kg (with "
+                "the test rows, one group's mean is exactly 4000 g). Use `>`.",
+            ),
         ],
     ),
     Exercise(
         id="03.04.3",
         title="The three heaviest of each group, ties included",
-        checks={"heaviest_three": SqlQuery(penguin_database)},
+        checks={"heaviest_three": SqlQuery(check_database)},
         hints=[
             "A window function gives each penguin a place within its (species, sex) group "
             "without collapsing the rows: `PARTITION BY` names the group, `ORDER BY` inside "
@@ -386,12 +367,20 @@ EXERCISES = [
                 "Did you forget DESC? `ORDER BY` sorts from the smallest up, so place 1 went to "
                 "the lightest penguin of each group.",
             ),
+            WrongAnswer(
+                _HEAVIER_COUNT,
+                "Did you count the heavier penguins in a subquery? For a penguin whose mass was "
+                "not recorded (the test rows have one), `q.body_mass_g > p.body_mass_g` is NULL "
+                "for every q, so it has 0 heavier penguins and is kept. Add "
+                "`p.body_mass_g IS NOT NULL`, or rank with RANK(), which puts NULLs last when "
+                "sorting DESC in SQLite.",
+            ),
         ],
     ),
     Exercise(
         id="03.04.4",
         title="Change since the previous season, species by species",
-        checks={"season_change": SqlQuery(penguin_database)},
+        checks={"season_change": SqlQuery(check_database)},
         hints=[
             "Group by species and season to get the means, then let a window function read "
             "the mean of the row before. Window functions run after GROUP BY, so they can "
@@ -462,6 +451,18 @@ EXERCISES = [
                 _F_STRING_MESSAGE.format(effect="it returned every penguin in the database"),
             ),
             WrongAnswer(
+                _sub(
+                    _HEAVY_PENGUINS,
+                    ("p.body_mass_g >= ?", "p.body_mass_g >= {min_mass_g}"),
+                    ('sql = """', 'sql = f"""'),
+                    ("(species, min_mass_g)", "(species,)"),
+                ),
+                "Did you pass the species as a parameter but format `min_mass_g` into the SQL, "
+                "since it is a number? A value from outside can be any text: the check passed "
+                "`min_mass_g='0 OR 1=1'`, which ran as SQL and returned every penguin. Pass "
+                "every value as a parameter.",
+            ),
+            WrongAnswer(
                 _sub(_HEAVY_PENGUINS, ("p.body_mass_g >= ?", "p.body_mass_g > ?")),
                 "Did you use `>`? 'At least' includes the threshold: a penguin of exactly "
                 "`min_mass_g` grams belongs in the result. Use `>=`.",
@@ -470,6 +471,21 @@ EXERCISES = [
                 _sub(_HEAVY_PENGUINS, ("ORDER BY p.body_mass_g DESC, p.penguin_id", "")),
                 "Did you leave out ORDER BY? Without it SQLite returns rows in whatever order "
                 "its plan reads them, here not by mass. Sort heaviest first, ties by penguin_id.",
+            ),
+            WrongAnswer(
+                _sub(
+                    _HEAVY_PENGUINS,
+                    ("ORDER BY p.body_mass_g DESC, p.penguin_id", "ORDER BY p.body_mass_g DESC"),
+                ),
+                "Did you sort by mass only? Penguins of equal mass then come in whatever order "
+                "the engine reads them: here through the index on body_mass_g, backwards, so "
+                "the higher id first. Add `p.penguin_id` as a second sort key.",
+            ),
+            WrongAnswer(
+                _sub(_HEAVY_PENGUINS, ("return connection.execute(", "return con.execute(")),
+                "Did you run the query on `con`, the notebook's database, instead of the "
+                "`connection` argument? The check passes a copy with test rows that `con` does "
+                "not have (a third Gentoo of 6000 g). Call `connection.execute(...)`.",
             ),
         ],
     ),
