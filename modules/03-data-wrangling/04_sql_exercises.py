@@ -1,5 +1,6 @@
 """Exercises of 04_sql.ipynb: joins and empty groups, GROUP BY ... HAVING, ranks with ties, LAG,
-and a parameterised query function, all run on the penguins database the notebook builds."""
+and a parameterised query function, all run on the penguins
+database the notebook builds, plus its made-up TEST_ROWS."""
 
 import ast
 import functools
