@@ -85,7 +85,13 @@ class FittedTransform(Comparator):
                 f"raised {_raised(err)}"
             }
         output = output.toarray() if hasattr(output, "toarray") else output
-        return {"output": np.asarray(output, dtype=float)}
+        try:
+            return {"output": np.asarray(output, dtype=float)}
+        except (TypeError, ValueError):
+            return {
+                "api": f"`{name}` should output numbers only, but its output holds text "
+                "(did a column pass through unencoded, e.g. with `remainder='passthrough'`?)."
+            }
 
     def diff(self, name, observed, expected):
         if "api" in observed:
@@ -186,12 +192,15 @@ _BAG_CASES = [
 
 # --- 03.05.5: the leakage hunt ---------------------------------------------------------------------
 HUNT_SEED = 2014  # the notebook's `noise_rng`
-NUM_NOISE = 1000
+NUM_NOISE = 3000
+# 3,000 noise columns against 200 development rows and 30 columns kept: measured over noise seeds
+# 2014 and 1-7 and fold seeds 0-2, the leaky pipeline's CV exceeds its hold-out by 0.13 to 0.35
+# (0.26 to 0.31 on this table) and an honest one's by at most 0.05 (at most -0.09 on this table).
 
 
 def hunt_data() -> tuple:
     """The notebook's hunt: the car-seat stores' features (one-hot with `pd.get_dummies`)
-    and 1,000 columns of pure noise; 200 development rows and 200 held-out rows."""
+    and 3,000 columns of pure noise; 200 development rows and 200 held-out rows."""
     from sklearn.model_selection import train_test_split
 
     stores = pd.read_csv(data_file("carseats.csv"))
@@ -203,17 +212,18 @@ def hunt_data() -> tuple:
     return X_dev, y_dev, X_held, y_held
 
 
-def cv_folds():
+def cv_folds(seed: int = 0):
     from sklearn.model_selection import KFold
 
-    return KFold(n_splits=5, shuffle=True, random_state=0)
+    return KFold(n_splits=5, shuffle=True, random_state=seed)
 
 
 @dataclass(frozen=True)
 class HonestModel(Model):
-    """``Model``, and the model's 5-fold cross-validated score on the training rows may exceed
-    its held-out score by at most ``max_gap``: a cross-validation that promises more than the
-    hold-out delivers saw the validation rows somewhere (a leak)."""
+    """``Model``, and for each seed (a shuffle of the 5 cross-validation folds) the model's
+    cross-validated score on the training rows may exceed its held-out score by at most
+    ``max_gap``: a cross-validation that promises more than the hold-out delivers saw the
+    validation rows somewhere (a leak)."""
 
     max_gap: float = 0.1
 
@@ -225,23 +235,35 @@ class HonestModel(Model):
         if "api" in observed:
             return observed
         X_train, y_train, _, _ = self.splits()
-        fresh = value() if isinstance(value, type) else clone(value)
+        cv = []
         try:
-            cv = cross_val_score(fresh, X_train, y_train, cv=cv_folds(), scoring=self.metric)
+            for seed in self.seeds:
+                fresh = value() if isinstance(value, type) else clone(value)
+                scores = cross_val_score(
+                    fresh,
+                    X_train,
+                    y_train,
+                    cv=cv_folds(seed),
+                    scoring=self.metric,
+                    error_score="raise",
+                )
+                cv.append(float(scores.mean()))
         except Exception as err:  # noqa: BLE001 - the learner's model failed: say how
             return {"api": f"cross-validating `{name}` raised {_raised(err)}"}
-        return {**observed, "cv": float(cv.mean())}
+        return {**observed, "cv": cv}
 
     def diff(self, name, observed, expected):
         if "api" in observed or not observed["batch_consistent"]:
             return super().diff(name, observed, expected)
         held = min(observed["scores"])
-        if observed["cv"] - held > self.max_gap:
+        cv = max(observed["cv"])
+        if not cv - held <= self.max_gap:  # a NaN score fails too
+            shown = ", ".join(f"{score:.3f}" for score in observed["cv"])
             return (
-                f"`{name}` scores {observed['cv']:.3f} ({self.metric}) in 5-fold "
-                f"cross-validation on the development rows but {held:.3f} on the held-out "
-                "rows: too good to be true. Something in it was chosen or fitted with every "
-                "development row, validation folds included."
+                f"`{name}` scores {cv:.3f} ({self.metric}) in 5-fold cross-validation on the "
+                f"development rows (fold shuffles {list(self.seeds)}: {shown}) but {held:.3f} "
+                "on the held-out rows: too good to be true. Something in it was chosen or "
+                "fitted with every development row, validation folds included."
             )
         return super().diff(name, observed, expected)
 
@@ -249,7 +271,12 @@ class HonestModel(Model):
         if not super().matches(observed, recorded):
             return False
         if "cv" in observed or "cv" in recorded:
-            return abs(observed.get("cv", np.nan) - recorded.get("cv", np.nan)) <= 1e-6
+            return (
+                compare.diff_arrays(
+                    "cv", observed.get("cv", []), recorded.get("cv", []), self.rtol, 1e-12
+                )
+                is None
+            )
         return True
 
 
@@ -489,43 +516,43 @@ EXERCISES = [
         id="03.05.5",
         title="The leakage hunt",
         checks={
-            "model": HonestModel(hunt_data, at_least=0.3, metric="r2", seeds=(0,), max_gap=0.1)
+            "model": HonestModel(hunt_data, at_least=0.2, metric="r2", seeds=(0, 1, 2), max_gap=0.1)
         },
         hints=[
             "Ask of every step of `leaky_model`: which rows did it see when it was fitted or "
             "chosen? The scaler and the ridge are refitted on each training fold by "
             "`cross_val_score`; is everything else?",
-            "The 20 columns were chosen by `SelectKBest` on all development rows, validation "
+            "The 30 columns were chosen by `SelectKBest` on all development rows, validation "
             "folds included. Put the selection itself inside the pipeline, as a step that "
             "`cross_val_score` refits on each training fold.",
         ],
         solution="""
-            model = make_pipeline(StandardScaler(), SelectKBest(f_regression, k=20), Ridge())
+            model = make_pipeline(StandardScaler(), SelectKBest(f_regression, k=30), Ridge())
         """,
         wrong_answers=[
             WrongAnswer(
                 "model = leaky_model\n",
-                "Did you submit `leaky_model` unchanged? Its 20 columns were chosen with every "
+                "Did you submit `leaky_model` unchanged? Its 30 columns were chosen with every "
                 "development row, so each validation fold helped choose the columns it is "
                 "scored on.",
             ),
             WrongAnswer(
                 "model = make_pipeline(StandardScaler(), Ridge())\n",
-                "Did you drop the selection? With 1,011 columns and 200 rows the ridge fits the "
+                "Did you drop the selection? With 3,011 columns and 200 rows the ridge fits the "
                 "noise; keep the selection, but inside the pipeline.",
             ),
         ],
         equivalent_mutants={
             "line 1: arguments 1 and 2 of `make_pipeline` swapped": (
                 "f_regression's score is a correlation, unchanged by standardising a column, so "
-                "selecting before or after the scaler keeps the same 20 columns, scaled the same."
+                "selecting before or after the scaler keeps the same 30 columns, scaled the same."
             ),
-            "line 1: keyword `k=20` dropped from `SelectKBest`": (
+            "line 1: keyword `k=30` dropped from `SelectKBest`": (
                 "k=10 (the default) is as honest a pipeline: the check judges behaviour (held-out "
                 "R² and a cross-validation that does not over-promise), not the number of columns."
             ),
-            "line 1: `20` -> `21`": "Another honest k passes, as it should (see k=10).",
-            "line 1: `20` -> `19`": "Another honest k passes, as it should (see k=10).",
+            "line 1: `30` -> `31`": "Another honest k passes, as it should (see k=10).",
+            "line 1: `30` -> `29`": "Another honest k passes, as it should (see k=10).",
         },
     ),
 ]
