@@ -20,10 +20,13 @@ regrade merged into the running gradebook.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -131,9 +134,7 @@ def cohort(count: int = 60) -> None:
         wall = time.monotonic() - started
         log = (out / "grading.log").read_text()
         reference = float(log.split("(reference run ")[1].split(" s")[0])
-        ran = [
-            float(x.split("ran in ")[1].split(" s")[0]) for x in log.splitlines() if "ran in " in x
-        ]
+        ran = [float(x) for x in re.findall(r": ran in ([\d.]+) s, ", log)]
         started = time.monotonic()
         course.Course(out).write(["01.01"])
         derive = time.monotonic() - started
@@ -141,10 +142,8 @@ def cohort(count: int = 60) -> None:
         grade([NOTEBOOK], submissions, out, term=Term(students=("s003",)))
         regrade = time.monotonic() - started
         rows = (out / course.GRADEBOOK).read_text().count("\n") - 1
-        statuses = {}
-        for line in (out / "gradebook.csv").read_text().splitlines()[1:]:
-            status = line.split(",")[-3]
-            statuses[status] = statuses.get(status, 0) + 1
+        with (out / "gradebook.csv").open() as stream:
+            statuses = Counter(row["status"] for row in csv.DictReader(stream))
     print(
         f"\n{'cohort of ' + str(count) + ' submissions, roster of ' + str(count + 2):<48} {'seconds':>8}"
     )
@@ -154,7 +153,7 @@ def cohort(count: int = 60) -> None:
     print(f"{'  one kernel run, median':<48} {sorted(ran)[len(ran) // 2]:>8.2f}")
     print(f"{'derive gradebooks, feedback, summary, figure':<48} {derive:>8.2f}")
     print(f"{'regrade one student, merged (wall)':<48} {regrade:>8.1f}")
-    print(f"graded {len(results)}; running gradebook rows: {rows}; statuses: {statuses}")
+    print(f"graded {len(results)}; running gradebook rows: {rows}; statuses: {dict(statuses)}")
 
 
 if __name__ == "__main__":
