@@ -53,7 +53,19 @@ UID = GID = 65534  # "nobody": no file inside belongs to it
 TMP_BYTES = 512 * 2**20  # /tmp (MLflow stores of the capstone live there)
 HOME_BYTES = 64 * 2**20
 SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
-ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "fonts")
+# /etc entries a kernel's libraries read. Debian's Java links its jvm.cfg and java.security into
+# /etc/java-<version>-openjdk: without them the JVM (Spark) stops at "Error loading java.security".
+ETC = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "localtime",
+    "alternatives",
+    "fonts",
+    *sorted(p.name for p in Path("/etc").glob("java-*")),
+)
+# The sandbox's own names: loopback only (a JVM and some servers look up localhost and the host).
+HOSTS = "127.0.0.1 localhost grading\n::1 localhost ip6-localhost\n"
 SKIPPED = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info", f"*{SPEC_SUFFIX}", "*_expected.json"
 )
@@ -143,6 +155,7 @@ def prepare(assignment_paths: list[Path], hidden_dir: Path | None, folder: Path)
     etc.mkdir()
     (etc / "passwd").write_text(f"student:x:{UID}:{GID}:student:{HOME}:/usr/sbin/nologin\n")
     (etc / "group").write_text(f"student:x:{GID}:\n")
+    (etc / "hosts").write_text(HOSTS)
     return View(
         course=str(course),
         scratch="",
@@ -189,7 +202,7 @@ def require() -> str:
         course = folder / "course"
         (course / "work").mkdir(parents=True)
         (folder / "etc").mkdir()
-        for name in ("passwd", "group"):
+        for name in ("passwd", "group", "hosts"):
             (folder / "etc" / name).write_text("")
         view = View(str(course), "", "", etc=str(folder / "etc"))
         view = for_run(view, folder, confined=True)
@@ -262,6 +275,7 @@ def command(bwrap: str, view: View, kernel_dir: Path, argv: list[str]) -> list[s
     if view.etc:
         args += ["--ro-bind", str(Path(view.etc) / "passwd"), "/etc/passwd"]
         args += ["--ro-bind", str(Path(view.etc) / "group"), "/etc/group"]
+        args += ["--ro-bind", str(Path(view.etc) / "hosts"), "/etc/hosts"]
     args += ["--proc", "/proc", "--dev", "/dev"]
     args += [
         "--size",
