@@ -1,7 +1,12 @@
 """The course toolkit: exercises and their checks, notebook helpers, the test harness."""
 
-__all__ = ["start"]
+__all__ = ["ONE_THREAD", "start"]
 __version__ = "0.1.0"
+
+# Numerical libraries start a thread per core in every kernel; where kernels run side by side
+# (the suite's workers, grading workers) that oversubscribes the cores: one thread each. Set
+# before NumPy loads, so it lives here, where importing it loads nothing.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def start(notebook_id: str, seed: int | None = None):

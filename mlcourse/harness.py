@@ -27,10 +27,10 @@ from collections import defaultdict
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile, NbCellError, find_comment_markers, find_metadata_tags
 
-from mlcourse import notebook
+from mlcourse import ONE_THREAD, notebook
 from mlcourse.outcomes import CORRECT, ERROR, NOT_ATTEMPTED, outcome_from_error
 from mlcourse.registry import load_exercises
-from mlcourse.session import ONE_THREAD, STRICT
+from mlcourse.session import STRICT
 
 SHIPPED, SOLVED, LEARNER = "shipped", "solved", "learner"
 OUTCOME_KEY = "mlcourse_outcome"

@@ -8,6 +8,8 @@ import argparse
 import os
 import sys
 
+from mlcourse import ONE_THREAD
+
 FILE_LIMIT_MB = 64
 ADDRESS_SPACE_HEADROOM_MB = 2048
 
@@ -36,8 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--memory-mb", type=int, required=True)
     args, kernel_args = parser.parse_known_args(argv)
-    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[variable] = "1"  # one core per submission; workers run side by side
+    os.environ.update(ONE_THREAD)  # one core per submission; workers run side by side
     os.environ["MPLBACKEND"] = "agg"
     os.environ["MLCOURSE_STRICT"] = "1"  # mlcourse.session.STRICT: a failed check always raises
     _limit(args.memory_mb)
