@@ -504,7 +504,7 @@ EXERCISES = [
                     StandardScaler(), LogisticRegression(class_weight="balanced")
                 )
                 """,
-                "Did you reweight the classes with `class_weight=\"balanced\"`? That weighs a "
+                'Did you reweight the classes with `class_weight="balanced"`? That weighs a '
                 "default about 29 times a non-default (their ratio in the data), not the 5 "
                 "times that the costs say: `{name}` calls far too many customers.",
             ),
@@ -543,7 +543,7 @@ EXERCISES = [
             "Divide the cost 3 × shortage + 1 × surplus by 4: it becomes 0.75 × shortage + "
             "0.25 × surplus, the pinball loss of one quantile. Which one?",
             "`HistGradientBoostingRegressor` minimises the pinball loss with "
-            "`loss=\"quantile\"`; its `quantile` parameter is the α of that loss, the weight "
+            '`loss="quantile"`; its `quantile` parameter is the α of that loss, the weight '
             "of an under-prediction: 3 / (3 + 1) here.",
         ],
         solution="""
