@@ -67,19 +67,20 @@ lock: install  ## re-resolve requirements.in into requirements.txt and environme
 grade: install  ## grade a cohort: make grade ASSIGNMENT=nb.ipynb SUBMISSIONS=dir OUT=dir [HIDDEN=dir ROSTER=... DUE=...]
 	@test -n "$(ASSIGNMENT)" -a -n "$(OUT)" || { \
 	  echo "usage: make grade ASSIGNMENT=modules/01-math/01_vectors_matrices.ipynb SUBMISSIONS=folder OUT=folder [HIDDEN=folder]"; \
-	  echo "  [ROSTER=roster.csv] [STUDENT=id] [DUE=2025-03-07T23:59+01:00] [LATE_PENALTY=10%/day] [EXTENSIONS=csv] [OVERRIDES=csv]"; \
+	  echo "  [ROSTER=roster.csv] [STUDENT='s03 s17'] [DUE=2025-03-07T23:59+01:00] [LATE_PENALTY=10%/day] [EXTENSIONS=csv] [OVERRIDES=csv]"; \
 	  echo "  [WORKERS=2] [CELL_TIMEOUT=60] [TIMEOUT=600] [MEMORY_MB=2048] [BUDGET=0] [NO_SANDBOX=1]"; exit 2; }
-	$(PY) -m mlcourse grade $(ASSIGNMENT) --out $(OUT) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS),) \
-	  $(if $(HIDDEN),--hidden $(HIDDEN),) $(if $(ROSTER),--roster $(ROSTER),) $(if $(STUDENT),--student $(STUDENT),) \
-	  $(if $(DUE),--due $(DUE),) $(if $(LATE_PENALTY),--late-penalty $(LATE_PENALTY),) \
-	  $(if $(EXTENSIONS),--extensions $(EXTENSIONS),) $(if $(OVERRIDES),--overrides $(OVERRIDES),) \
+	$(PY) -m mlcourse grade $(ASSIGNMENT) --out '$(OUT)' $(if $(SUBMISSIONS),--submissions '$(SUBMISSIONS)',) \
+	  $(if $(HIDDEN),--hidden '$(HIDDEN)',) $(if $(ROSTER),--roster '$(ROSTER)',) \
+	  $(foreach id,$(STUDENT),--student '$(id)') \
+	  $(if $(DUE),--due '$(DUE)',) $(if $(LATE_PENALTY),--late-penalty '$(LATE_PENALTY)',) \
+	  $(if $(EXTENSIONS),--extensions '$(EXTENSIONS)',) $(if $(OVERRIDES),--overrides '$(OVERRIDES)',) \
 	  --workers $(WORKERS) $(if $(CELL_TIMEOUT),--cell-timeout $(CELL_TIMEOUT),) \
 	  $(if $(TIMEOUT),--timeout $(TIMEOUT),) $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB),) \
-	  $(if $(BUDGET),--budget $(BUDGET),) $(if $(NO_SANDBOX),--no-sandbox,)
+	  $(if $(BUDGET),--budget $(BUDGET),) $(if $(filter 1 yes true,$(NO_SANDBOX)),--no-sandbox,)
 
-release: install  ## cohort copy without solutions: make release MODULES=modules/01-math OUT=dir
-	@test -n "$(MODULES)" -a -n "$(OUT)" || { echo "usage: make release MODULES=modules/01-math OUT=folder"; exit 2; }
-	$(PY) -m mlcourse release $(MODULES) --out $(OUT)
+release: install  ## cohort copy without solution code (expected values ship): make release MODULES="modules/01-math ..." OUT=dir
+	@test -n "$(MODULES)" -a -n "$(OUT)" || { echo "usage: make release MODULES=\"modules/01-math modules/02-programming\" OUT=folder"; exit 2; }
+	$(PY) -m mlcourse release $(MODULES) --out '$(OUT)'
 
 capstone: install  ## the capstone end to end: train, track, register, serve, monitor, retrain
 	MLFLOW_DISABLE_TELEMETRY=true $(PY) -m capstone story

@@ -89,6 +89,14 @@ def _collect(args) -> int:
         print(
             f"not matched to the roster: {row['original']} ({row['matched_by']})", file=sys.stderr
         )
+    if unmatched:
+        print(
+            f"{len(unmatched)} file(s) not copied: expected each file's name to carry a roster "
+            "student's LMS user id (an `lms_id` column), id, name or e-mail. Add the student to "
+            "the roster (or their lms_id), then collect again into a new folder; or copy the "
+            f"file into {args.out}/<roster id>/ yourself and add its row to {MAPPING}.",
+            file=sys.stderr,
+        )
     return 1 if unmatched else 0
 
 
@@ -257,7 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(run=_validate)
 
-    release = commands.add_parser("release", help="copy modules for a cohort, without solutions")
+    release = commands.add_parser(
+        "release",
+        help="copy modules for a cohort, without solution code (expected values included)",
+    )
     release.add_argument(
         "modules", nargs="+", type=Path, help="module folders, e.g. modules/01-math"
     )

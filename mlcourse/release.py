@@ -6,7 +6,13 @@ MODULE is a folder such as ``modules/01-math``, or ``capstone/notebooks`` (which
 Each notebook's expected values (and each recorded wrong answer's values) are precomputed by a
 solved run and stored in the safe format next to the spec as ``NN_name_expected.json``; the
 released spec keeps every check, hint and wrong-answer message but no solution or wrong-answer
-code, and loads the stored values with ``attach_expected``.
+code, and loads the stored values with ``attach_expected``. "Without solutions" means without
+solution *code*: anyone with the release can read the expected value of every value exercise
+in those files (``RELEASE.md``, written at the top of the release, says so).
+
+Every solved run of every module given runs before anything is written, so a notebook that
+fails leaves ``out`` as it was; modules can be released together or one per command into the
+same folder, with the same result.
 """
 
 from __future__ import annotations
@@ -83,7 +89,8 @@ def released_spec(source: str, expected: bool = True) -> str:
     )
     tree.body += tail.body
     return (
-        "# Released copy: solutions removed; checks compare with the stored expected values.\n"
+        "# Released copy: solution code removed; checks compare with the expected values stored\n"
+        "# in the _expected.json file beside this one (readable: see RELEASE.md).\n"
         + ast.unparse(tree)
         + "\n"
     )
@@ -110,19 +117,28 @@ def _expected_document(assignment) -> dict:
     }
 
 
-def release(modules: list[Path], out: Path) -> list[Path]:
-    """Write the toolkit and ``modules`` under ``out``; return the released module folders."""
-    from mlcourse.grading.grade import load_assignment, reference_run
+NOTICE = "RELEASE.md"
+NOTICE_TEXT = """\
+# What this release holds
 
-    root, out = course_root(), Path(out)
-    for item in TOOLKIT:
-        source = root / item
-        if source.is_dir():
-            shutil.copytree(source, out / item, ignore=SKIPPED, dirs_exist_ok=True)
-        elif source.is_file():
-            out.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, out / item)
-    released = []
+Released with `mlcourse release` for a cohort: {modules}.
+
+- **No solution code.** Each spec `NN_name_exercises.py` keeps its checks, hints and
+  "Did you ...?" messages; the reference solutions and the code of the recorded wrong answers
+  are removed, and `ex.qN.solution()` says so.
+- **The expected values are included.** So that checks work without the solutions, a solved run
+  stored what each check compares with in `NN_name_expected.json`, next to the spec: the
+  expected value of every value exercise (a number, an array, a table, ...) and what each
+  function must return on the spec's own cases. Anyone with this copy can read them. They are
+  not a solution's code, but for a value exercise they are its answer.
+- Instructors grade with the full course, where hidden checks (cases that are not in this
+  release) can test the same functions on other inputs.
+"""
+
+
+def _module_folders(modules: list[Path], root: Path) -> list[tuple[Path, Path]]:
+    """(module folder, its place in the release) for each of ``modules``, checked."""
+    found = []
     for module in map(Path, modules):
         if not module.is_dir():
             module = root / "modules" / module.name
@@ -134,6 +150,58 @@ def release(modules: list[Path], out: Path) -> list[Path]:
             relative = Path("modules", module.name)
         if relative.parts[0] not in ("modules", "capstone"):
             raise ValueError(f"{module} is neither under modules/ nor capstone/notebooks.")
+        found.append((module, relative))
+    return found
+
+
+def _solved_runs(module: Path, tmp: Path) -> dict[Path, dict]:
+    """Notebook -> its expected-values document, from one solved run of each notebook."""
+    from mlcourse.grading.checks import GradingError
+    from mlcourse.grading.grade import load_assignment, reference_run
+
+    documents = {}
+    for path in notebooks_under(module):
+        if not spec_path(path).exists():
+            continue
+        assignment = load_assignment(path)
+        try:
+            reference_run(assignment, tmp)
+        except GradingError as err:
+            raise GradingError(
+                f"release stopped before writing anything: {err} (fix it, or release the other "
+                "modules without this one)"
+            ) from None
+        missing = [e.id for e in assignment.exercises if e.id not in assignment.reference]
+        if missing:  # the run was stopped by a signal
+            raise GradingError(
+                f"the solved run of {path.name} was stopped before {missing[0]}; nothing was "
+                "released. Run the command again."
+            )
+        documents[path] = _expected_document(assignment)
+    return documents
+
+
+def release(modules: list[Path], out: Path) -> list[Path]:
+    """Write the toolkit and ``modules`` under ``out``; return the released module folders.
+
+    Every notebook's solved run happens first; only when all succeed is ``out`` written, so a
+    failing notebook leaves ``out`` as it was. Releasing modules together or one per command
+    into the same ``out`` gives the same files (``RELEASE.md`` lists every module released)."""
+    root, out = course_root(), Path(out)
+    chosen = _module_folders(modules, root)
+    documents: dict[Path, dict[Path, dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="mlcourse-release-") as tmp:
+        for module, _ in chosen:
+            documents[module] = _solved_runs(module, Path(tmp))
+    for item in TOOLKIT:
+        source = root / item
+        if source.is_dir():
+            shutil.copytree(source, out / item, ignore=SKIPPED, dirs_exist_ok=True)
+        elif source.is_file():
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, out / item)
+    released = []
+    for module, relative in chosen:
         target = out / relative
         if relative.parts[0] == "capstone":  # its notebooks import the capstone package
             shutil.copytree(
@@ -142,20 +210,26 @@ def release(modules: list[Path], out: Path) -> list[Path]:
         shutil.copytree(module, target, ignore=SKIPPED, dirs_exist_ok=True)
         for spec in sorted(target.glob(f"*{SPEC_SUFFIX}")):
             spec.unlink()
-        with tempfile.TemporaryDirectory(prefix="mlcourse-release-") as tmp:
-            for path in notebooks_under(module):
-                spec = spec_path(path)
-                if not spec.exists():
-                    continue
-                assignment = load_assignment(path)
-                reference_run(assignment, Path(tmp))
-                codec.dump(
-                    _expected_document(assignment),
-                    target / (path.stem + EXPECTED_SUFFIX),
-                )
-                (target / spec.name).write_text(released_spec(spec.read_text()))
-                nb = notebook.read(target / path.name)
-                notebook.strip_outputs(nb)
-                notebook.write(nb, target / path.name)
+        for path, document in documents[module].items():
+            spec = spec_path(path)
+            codec.dump(document, target / (path.stem + EXPECTED_SUFFIX))
+            (target / spec.name).write_text(released_spec(spec.read_text()))
+            nb = notebook.read(target / path.name)
+            notebook.strip_outputs(nb)
+            notebook.write(nb, target / path.name)
         released.append(target)
+    _write_notice(out)
     return released
+
+
+def _write_notice(out: Path) -> None:
+    """``RELEASE.md``: what the release holds, naming every module released into ``out``."""
+    places = [out / "modules", out / "capstone" / "notebooks"]
+    names = sorted(
+        p.relative_to(out).as_posix()
+        for place in places
+        if place.is_dir()
+        for p in ([place] if place.name == "notebooks" else place.iterdir())
+        if p.is_dir() and any(p.glob(f"*{EXPECTED_SUFFIX}"))
+    )
+    (out / NOTICE).write_text(NOTICE_TEXT.format(modules=", ".join(names) or "no module"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mlcourse.grading.course import atomic_write
 from mlcourse.grading.roster import InputError, Student, format_time, read_roster
 
 MAPPING = "mapping.csv"
@@ -194,7 +195,6 @@ def collect(download: Path, roster_path: Path, out: Path) -> tuple[list[dict], l
     writer = csv.DictWriter(buffer, MAPPING_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(sorted(rows, key=lambda r: (r["student_id"] or "~", r["original"])))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MAPPING).write_text(buffer.getvalue())
+    atomic_write(out / MAPPING, buffer.getvalue())
     absent = [s for s in roster if s not in latest]
     return rows, absent

@@ -70,12 +70,20 @@ COLUMNS = [
 ]
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once: what a plain open() would give a new file
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``. The file
+    keeps its permissions, or gets those of a file written with ``open`` (not ``mkstemp``'s
+    owner-only ones, which would hide a gradebook from a teaching assistant's account)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_UMASK
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode() if isinstance(data, str) else data)
             stream.flush()
@@ -388,7 +396,10 @@ class View:
         if self.late_hours:
             notes.append(self.late_text(penalty=False))
         elif self.extended:
-            notes.append(f"on time (due date extended to {inputs.format_time(self.due)})")
+            notes.append(f"on time: due date extended to {inputs.format_time(self.due)}")
+        if self.overridden and not self.total_override:
+            by_hand = sorted(self.overridden)
+            notes.append(f"graded by hand: {', '.join(by_hand)}")
         if self.total_override:
             notes.append(f"set by hand: {_override_text(self.total_override)}")
         if notes:

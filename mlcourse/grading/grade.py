@@ -90,22 +90,24 @@ def find_submissions(folder: Path) -> dict[str, Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"--submissions {folder} is not a folder of student submissions.")
-    found = {}
+    found, others = {}, {}
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == collect.MAPPING:
             continue
         if entry.is_dir():
             found[entry.name] = entry
         elif entry.suffix == ".ipynb":
             found[entry.stem] = entry
-    return found
+        elif entry.is_file():  # s07.pdf: graded as "not gradable", never silently missing
+            others.setdefault(entry.stem, entry)
+    return {**others, **found}
 
 
 def locate(submission: Path, assignment: Assignment, single: bool) -> Path | None:
     """The student's copy of ``assignment``: same file name, else same notebook id, else the
     only notebook of a one-notebook assignment."""
     if submission.is_file():
-        return submission if single else None
+        return submission if single and submission.suffix == ".ipynb" else None
     candidates = sorted(
         p for p in submission.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
     )
@@ -290,7 +292,10 @@ def grade_student(
     for assignment in assignments:
         part = StudentResult(student, conditions=list(result.conditions))
         path = locate(submission, assignment, single)
-        signalled = _grade_part(student, assignment, path, part, log, work, limits, setting, left)
+        why = _not_found(submission, assignment) if path is None else ""
+        signalled = _grade_part(
+            student, assignment, path, part, log, work, limits, setting, left, why
+        )
         result.exercises += part.exercises
         result.unreadable += part.unreadable
         result.notes += part.notes
@@ -302,14 +307,36 @@ def grade_student(
     return result, log
 
 
-def _grade_part(student, assignment, path, result, log, work, limits, setting, left) -> bool:
+def _not_found(submission: Path, assignment: Assignment) -> str:
+    """Why no notebook of ``assignment`` was found in ``submission``, and what to do."""
+    held = (
+        [submission]
+        if submission.is_file()
+        else sorted(
+            p for p in submission.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts
+        )
+    )
+    names = [p.name for p in held[:5]] + (["..."] if len(held) > 5 else [])
+    what = f"it holds {', '.join(names)}" if held else "it is empty"
+    if held and not any(p.suffix == ".ipynb" for p in held):
+        what += ", no notebook (.ipynb)"
+    return (
+        f"no copy of {assignment.path.name} in the submission ({what}); expected the notebook "
+        "file itself, saved from JupyterLab. Ask for it, put it in the student's folder and "
+        "regrade them with --student."
+    )
+
+
+def _grade_part(
+    student, assignment, path, result, log, work, limits, setting, left, why=""
+) -> bool:
     """Grade one assignment of one student into ``result``; True if a signal stopped it."""
     folder = work / "runs" / gradebook.safe_file_name(student) / assignment.notebook_id
     ids = [e.id for e in assignment.exercises]
     spent = f"{sandbox.BUDGET_SPENT}: {setting.budget:g} s per submission"
     try:
         if path is None:
-            raise lift.Unreadable(f"no copy of {assignment.path.name} in the submission")
+            raise lift.Unreadable(why)
         lifted = lift.lift(lift.read_cells(path), ids, assignment.pristine, fallback=True)
     except (lift.Unreadable, OSError) as err:
         result.unreadable.append(f"{assignment.path.name}: {err}")
@@ -484,22 +511,24 @@ def _prepare_term(term: Term, out: course.Course, assignments, found: dict[str, 
 
 
 def _submission_times(submissions: Path) -> dict[str, str]:
-    """Student -> submitted_at from ``mapping.csv`` (written by ``mlcourse collect``)."""
+    """Student -> submitted_at from ``mapping.csv`` (written by ``mlcourse collect``), each
+    checked before anything runs (the file may have been corrected by hand)."""
     path = Path(submissions) / collect.MAPPING
     if not path.is_file():
         return {}
     with path.open(encoding="utf-8-sig") as stream:
         rows = list(csv.DictReader(stream))
-    return {
-        r["student_id"]: r["submitted_at"]
-        for r in rows
-        if r.get("student_id") and r.get("file") and r.get("submitted_at")
-    }
+    times = {}
+    for line, row in enumerate(rows, start=2):
+        if row.get("student_id") and row.get("file") and row.get("submitted_at"):
+            moment = inputs.parse_time(row["submitted_at"], f"{path}, line {line}, submitted_at")
+            times[row["student_id"]] = inputs.format_time(moment)
+    return times
 
 
 def _submitted_at(student: str, path: Path | None, times: dict[str, str]) -> str | None:
     if student in times:
-        return inputs.format_time(inputs.parse_time(times[student], "mapping.csv submitted_at"))
+        return times[student]
     if path is None or not Path(path).exists():
         return None
     moment = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
@@ -532,41 +561,84 @@ def grade(
         raise ValueError("the same notebook is named twice among the assignment notebooks.")
     folder = course.Course(Path(out))
     roster, settings, overrides, chosen = _prepare_term(term, folder, assignments, found)
+    times = _submission_times(submissions) if submissions is not None else {}
     results, log, caught = [], None, []
     if submissions is not None:
         results, log, caught = _grade_cohort(
             assignments, chosen, hidden_dir, limits, bwrap, sandboxed
         )
-        if roster:
-            absent = sorted(set(roster) - set(found))
-            log.insert(1, f"(all): roster of {len(roster)}; no submission from: {absent}")
     graded_at = inputs.format_time(term.now or datetime.now(UTC))
-    times = _submission_times(submissions) if submissions is not None else {}
-    for result in results:
-        for notebook_id, part, path in result.parts:
-            source = ""
-            if path is not None:
-                with contextlib.suppress(ValueError):
-                    source = Path(path).relative_to(Path(submissions)).as_posix()
-            record = course.Record(
-                result.student,
-                notebook_id,
-                part,
-                source,
-                _submitted_at(result.student, path, times),
-                graded_at,
-            )
-            folder.store(settings[notebook_id], record)
-    for item in settings.values():
-        folder.save_settings(item)
-    if term.roster:
-        folder.save_roster(roster)
-    if overrides is not None:
-        folder.save_overrides(overrides)
-    path = folder.write([a.notebook_id for a in assignments], log)
-    if caught:
-        raise GradingStopped(caught[0], path, len(results), len(chosen))
+    with _deferring_signals() as deferred:  # a Ctrl-C now would leave results half-stored
+        for result in results:
+            for notebook_id, part, path in result.parts:
+                source = ""
+                if path is not None:
+                    with contextlib.suppress(ValueError):
+                        source = Path(path).relative_to(Path(submissions)).as_posix()
+                record = course.Record(
+                    result.student,
+                    notebook_id,
+                    part,
+                    source,
+                    _submitted_at(result.student, path, times),
+                    graded_at,
+                )
+                folder.store(settings[notebook_id], record)
+        for item in settings.values():
+            folder.save_settings(item)
+        if term.roster:
+            folder.save_roster(roster)
+        if overrides is not None:
+            folder.save_overrides(overrides)
+        if log is not None:
+            log[1:1] = _roster_lines(folder, roster, assignments, term.students, results)
+        path = folder.write([a.notebook_id for a in assignments], log)
+    signals = caught + deferred
+    if signals:
+        raise GradingStopped(signals[0], path, len(results), len(chosen))
     return path, results
+
+
+def _roster_lines(folder, roster, assignments, students, results) -> list[str]:
+    """The log's lines on who was graded: a regrade names its students; the roster line names
+    who has no grade stored for an assignment of this run (not who was absent from this run's
+    submissions folder, which a regrade of one student leaves nearly empty)."""
+    lines = []
+    if students:
+        graded = sorted({r.student for r in results})
+        lines.append(f"(all): regraded {graded}; every other student keeps their stored grade")
+    if roster:
+        every = folder.settings()
+        stored = set().union(
+            *(
+                set(folder.records(every[a.notebook_id]))
+                for a in assignments
+                if a.notebook_id in every
+            )
+        )
+        absent = sorted(set(roster) - stored)
+        lines.append(f"(all): roster of {len(roster)}; no submission from: {absent}")
+    return lines
+
+
+@contextlib.contextmanager
+def _deferring_signals():
+    """SIGINT and SIGTERM wait until the block has stored every result and written every file;
+    the signals caught are in the list this yields."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+
+    def hold(signum, frame):
+        caught.append(signum)
+
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield caught
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _grade_cohort(assignments, students, hidden_dir, limits, bwrap, sandboxed):

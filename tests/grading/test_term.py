@@ -434,3 +434,170 @@ def test_applying_overrides_alone_runs_no_kernel(tmp_path):
     stored = json.loads((tmp_path / "out" / "01_vectors_matrices" / "assignment.json").read_text())
     assert [e["points"] for e in stored["exercises"]] == [e.points for e in EXERCISES]
     assert os.path.exists(tmp_path / "out" / "overrides.csv")
+
+
+# --- what the review found: bad submissions, interrupted writes, the log, make grade ---------
+
+
+def test_a_submission_that_is_not_a_notebook_is_named_not_dropped(tmp_path):
+    from mlcourse.grading.grade import _not_found, find_submissions, load_assignment, locate
+
+    folder = tmp_path / "submissions"
+    (folder / "s1").mkdir(parents=True)
+    (folder / "s1" / "report.pdf").write_bytes(b"%PDF")
+    (folder / "s2.pdf").write_bytes(b"%PDF")
+    (folder / "s3.ipynb").write_text("{}")
+    (folder / "s3.txt").write_text("a note")  # beside a notebook: the notebook is the entry
+    (folder / MAPPING).write_text("student_id,file\n")
+    found = find_submissions(folder)
+    assert sorted(found) == ["s1", "s2", "s3"]
+    assert found["s3"].name == "s3.ipynb"
+    assignment = load_assignment(NOTEBOOK)
+    assert locate(found["s2"], assignment, single=True) is None
+    assert _not_found(found["s1"], assignment) == (
+        "no copy of 01_vectors_matrices.ipynb in the submission (it holds report.pdf, no "
+        "notebook (.ipynb)); expected the notebook file itself, saved from JupyterLab. Ask for "
+        "it, put it in the student's folder and regrade them with --student."
+    )
+    assert "(it holds s2.pdf, no notebook (.ipynb))" in _not_found(found["s2"], assignment)
+
+
+def test_a_bad_time_in_mapping_csv_is_refused_before_anything_runs(tmp_path, capsys):
+    from mlcourse.cli import main
+
+    folder = tmp_path / "submissions"
+    (folder / "s1").mkdir(parents=True)
+    notebook.write(notebook.read(NOTEBOOK), folder / "s1" / NOTEBOOK.name)
+    (folder / MAPPING).write_text(
+        "student_id,name,file,original,submitted_at,lms_late,matched_by\n"
+        f"s1,Ada,s1/{NOTEBOOK.name},x.ipynb,Friday night,,id\n"
+    )
+    out = tmp_path / "out"
+    command = ["grade", str(NOTEBOOK), "--submissions", str(folder), "--out", str(out)]
+    assert main([*command, "--no-sandbox"]) == 2
+    err = capsys.readouterr().err
+    assert "mapping.csv, line 2, submitted_at: expected an ISO 8601 date and time" in err
+    assert "got 'Friday night'" in err
+    assert not out.exists()
+
+
+def test_atomic_writes_keep_permissions_and_leave_no_temporary_file(tmp_path):
+    path = tmp_path / "gradebook.csv"
+    course.atomic_write(path, "a\n")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~course._UMASK  # as open() would, not 0600
+    path.chmod(0o640)
+    course.atomic_write(path, b"b\n")
+    assert path.stat().st_mode & 0o777 == 0o640 and path.read_text() == "b\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
+
+
+def test_ctrl_c_while_results_are_stored_waits_for_the_writes():
+    import signal
+
+    from mlcourse.grading.grade import _deferring_signals
+
+    before = signal.getsignal(signal.SIGINT)
+    with _deferring_signals() as caught:
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt half-way through the writes
+        written = True
+    assert written and caught == [signal.SIGINT]
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_the_log_names_who_has_no_grade_not_who_was_left_out_of_a_regrade(folder):
+    from mlcourse.grading.grade import _roster_lines
+
+    class Notebook:
+        notebook_id = "01.01"
+
+    roster = folder.roster()
+    lines = _roster_lines(folder, roster, [Notebook], ("s1",), [StudentResult("s1")])
+    assert lines == [
+        "(all): regraded ['s1']; every other student keeps their stored grade",
+        "(all): roster of 3; no submission from: ['s3']",
+    ]
+
+
+def test_collect_says_how_to_fix_a_file_it_cannot_match(tmp_path, capsys):
+    from mlcourse.cli import main
+
+    roster = _write(tmp_path / "roster.csv", ROSTER)
+    archive = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(zipfile.ZipInfo("lovelaceada_101_9001_nb.ipynb", (2025, 3, 7, 12, 0, 0)), "{}")
+        z.writestr(zipfile.ZipInfo("final_version(2).ipynb", (2025, 3, 7, 1, 0, 0)), "{}")
+    out = tmp_path / "week1"
+    assert main(["collect", str(archive), "--roster", str(roster), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "not matched to the roster: final_version(2).ipynb (UNMATCHED: no roster entry" in err
+    assert "Add the student to the roster (or their lms_id), then collect again" in err
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        MAPPING,
+        "s1/nb.ipynb",
+    ]
+
+
+def test_make_grade_passes_every_option(tmp_path):
+    import shlex
+    import shutil
+    import subprocess
+
+    from mlcourse.cli import build_parser
+    from tests.conftest import ROOT
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    variables = {
+        "ASSIGNMENT": "nb.ipynb",
+        "SUBMISSIONS": "week 1",
+        "OUT": "graded",
+        "HIDDEN": "hidden",
+        "ROSTER": "roster.csv",
+        "STUDENT": "s03 s17",
+        "DUE": "2025-03-07T23:59+01:00",
+        "LATE_PENALTY": "10%/day",
+        "EXTENSIONS": "ext.csv",
+        "OVERRIDES": "over.csv",
+        "WORKERS": "3",
+        "CELL_TIMEOUT": "30",
+        "TIMEOUT": "500",
+        "MEMORY_MB": "1024",
+        "BUDGET": "90",
+        "NO_SANDBOX": "1",
+    }
+    done = subprocess.run(
+        ["make", "-n", "-s", "grade", *(f"{k}={v}" for k, v in variables.items())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    command = next(
+        line
+        for line in done.stdout.replace("\\\n", " ").splitlines()
+        if "-m mlcourse grade" in line
+    )
+    words = shlex.split(command)
+    args = build_parser().parse_args(words[words.index("mlcourse") + 1 :])
+    assert (args.submissions, args.out, args.hidden) == (
+        Path("week 1"),
+        Path("graded"),
+        Path("hidden"),
+    )
+    assert args.student == ["s03", "s17"] and args.due == "2025-03-07T23:59+01:00"
+    assert (args.late_penalty, args.extensions, args.overrides) == (
+        "10%/day",
+        Path("ext.csv"),
+        Path("over.csv"),
+    )
+    limits = (args.workers, args.cell_timeout, args.timeout, args.memory_mb, args.budget)
+    assert limits == (3, 30.0, 500.0, 1024, 90.0)
+    assert args.no_sandbox and args.roster == Path("roster.csv")
+    off = subprocess.run(
+        ["make", "-n", "-s", "grade", "ASSIGNMENT=nb.ipynb", "OUT=graded", "NO_SANDBOX=0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "--no-sandbox" not in off.stdout and "-m mlcourse grade" in off.stdout
