@@ -25,8 +25,8 @@ def _quiet():
         yield
 
 
-def _problem(code: str, message: str) -> dict:
-    return {"problem": code, "message": message}
+def _problem(code: str, message: str, **numbers) -> dict:
+    return {"problem": code, "message": message, **numbers}
 
 
 class _RuleComparator(Comparator):
@@ -38,7 +38,14 @@ class _RuleComparator(Comparator):
         return observed["message"] if "problem" in observed else None
 
     def matches(self, observed, recorded):
-        return "problem" in observed and observed.get("problem") == recorded.get("problem")
+        if "problem" not in observed or observed.get("problem") != recorded.get("problem"):
+            return False
+        if "scores" in recorded:  # a model too weak: the same mistake gives the same scores
+            got = observed.get("scores", [])
+            return len(got) == len(recorded["scores"]) and bool(
+                np.allclose(got, recorded["scores"], rtol=1e-6)
+            )
+        return True
 
 
 # --- 04.05.1: cross-entropy from scores -------------------------------------------------------
@@ -69,7 +76,6 @@ def _guarded_tensor() -> type:
     return NoLossShortcuts
 
 
-_rng = np.random.default_rng(5)
 _LOSS_CASES = [
     {
         "label": "one row, logits=[[2.0, 1.0, 0.1]], y=[0]",
@@ -77,8 +83,9 @@ _LOSS_CASES = [
         "y": [0],
     },
     {
-        "label": "a batch of four rows and three classes, y=[0, 2, 1, 2]",
-        "logits": _rng.normal(size=(4, 3)).round(3).tolist(),
+        "label": "four rows, logits=[[0.5, -1.2, 2.0], [1.5, 0.3, -0.7], [-0.2, 0.8, 0.1], "
+        "[2.2, -0.4, 1.1]], y=[0, 2, 1, 2]",
+        "logits": [[0.5, -1.2, 2.0], [1.5, 0.3, -0.7], [-0.2, 0.8, 0.1], [2.2, -0.4, 1.1]],
         "y": [0, 2, 1, 2],
     },
     {
@@ -93,8 +100,9 @@ _LOSS_CASES = [
         "y": [0, 1, 2, 3, 0],
     },
     {
-        "label": "two classes and six rows, y=[1, 1, 0, 1, 0, 0]",
-        "logits": (_rng.normal(size=(6, 2)) * 3).round(3).tolist(),
+        "label": "two classes, logits=[[2.5, -1.0], [0.3, 0.9], [-1.7, 1.2], [4.0, 3.5], "
+        "[0.0, -2.2], [-0.6, -0.1]], y=[1, 1, 0, 1, 0, 0]",
+        "logits": [[2.5, -1.0], [0.3, 0.9], [-1.7, 1.2], [4.0, 3.5], [0.0, -2.2], [-0.6, -0.1]],
         "y": [1, 1, 0, 1, 0, 0],
     },
 ]
@@ -157,6 +165,11 @@ class LossFunction(Comparator):
                 return (
                     f"{call} returned a tensor of shape {tuple(got['shape'])}; it should hold one "
                     "number (shape ()): the mean of the rows' losses."
+                )
+            if math.isfinite(want["loss"]) and not math.isfinite(got["loss"]):
+                return (
+                    f"{call} gave a loss of {got['loss']}; it should be a finite number here: "
+                    "something overflowed, or took the log of 0."
                 )
             reason = compare.diff_scalars("loss", got["loss"], want["loss"], self.rtol, self.atol)
             if reason:
@@ -408,6 +421,7 @@ class TrainingLoop(_RuleComparator):
                 f"(seed {seed}); a working loop reaches at least {self.at_least} here. Is the "
                 "loss `nn.CrossEntropyLoss()` of the raw outputs and the labels, and is the "
                 "optimizer `torch.optim.SGD(model.parameters(), lr=lr)`?",
+                scores=[accuracy],
             )
         return {"accuracy": accuracy}
 
@@ -435,19 +449,19 @@ def digits_split() -> tuple:
 
 
 def train_classifier(model, X, y, num_epochs=CNN_EPOCHS, lr=CNN_LR, batch_size=CNN_BATCH):
-    """What the notebook's `fit` does, without the history: AdamW on shuffled mini-batches of
-    the cross-entropy (no weight decay), then evaluation mode."""
+    """What the notebook's `fit` does, without the history: AdamW (no weight decay) on the
+    cross-entropy of mini-batches in a new random order every epoch, then evaluation mode."""
     import torch
     import torch.nn.functional as F
-    from torch.utils.data import DataLoader, TensorDataset
 
-    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     for _ in range(num_epochs):
         model.train()
-        for X_batch, y_batch in loader:
+        order = torch.randperm(len(X))
+        for start in range(0, len(X), batch_size):
+            batch = order[start : start + batch_size]
             optimizer.zero_grad()
-            F.cross_entropy(model(X_batch), y_batch).backward()
+            F.cross_entropy(model(X[batch]), y[batch]).backward()
             optimizer.step()
     model.eval()
     return model
@@ -479,7 +493,7 @@ class DigitsClassifier(_RuleComparator):
     images, classify at least ``at_least`` of the held-out images for every seed, each row's
     scores not depending on the other rows in the batch."""
 
-    at_least: float = 0.95
+    at_least: float = 0.93
     seeds: tuple = (0, 1)
 
     def observe(self, name, value):
@@ -502,15 +516,25 @@ class DigitsClassifier(_RuleComparator):
                 raise Unfinished from None
             except Exception as err:  # noqa: BLE001 - say how it failed
                 return _problem("init", f"`{name}()` raised {_raised(err)}")
-            if not any(isinstance(m, nn.Conv2d) for m in model.modules()):
+            convolutions = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+            if not convolutions:
                 return _problem(
                     "no convolution",
                     f"`{name}` has no `nn.Conv2d` layer: this exercise asks for a convolutional "
                     "network (an MLP on the flat pixels is the lesson's model).",
                 )
+            used = []
+            for conv in convolutions:
+                conv.register_forward_hook(lambda *args, used=used: used.append(True))
             try:
                 with _quiet(), torch.no_grad():
                     untrained = model.eval()(X_test)
+                if not used:
+                    return _problem(
+                        "convolution unused",
+                        f"`{name}` creates an `nn.Conv2d` layer but `forward` never applies it: "
+                        "the images must go through the convolution.",
+                    )
                 if not isinstance(untrained, torch.Tensor) or tuple(untrained.shape) != (
                     len(X_test),
                     10,
@@ -531,6 +555,14 @@ class DigitsClassifier(_RuleComparator):
                         "`F.cross_entropy` applies the softmax itself and expects raw scores "
                         "(logits): remove the final softmax.",
                     )
+                if bool(((untrained > 0) & (untrained < 1)).all()):
+                    return _problem(
+                        "squashed scores",
+                        f"every score `{name}` outputs lies between 0 and 1: is there a sigmoid "
+                        "after the last layer? `F.cross_entropy` turns raw scores (logits) into "
+                        "probabilities itself; squashed scores can never make one class much more "
+                        "likely than the others.",
+                    )
                 if bool((untrained >= 0).all()):
                     return _problem(
                         "non-negative scores",
@@ -547,11 +579,11 @@ class DigitsClassifier(_RuleComparator):
             except NotImplementedError:
                 raise Unfinished from None
             except Exception as err:  # noqa: BLE001 - say how it failed, and why if we know
-                kind = _error_kind(err)
+                kind, text = _error_kind(err), _raised(err).rstrip()
+                text += "" if text.endswith((".", "!", "?")) else "."
                 return _problem(
                     kind,
-                    f"running `{name}()` on a batch of digits raised {_raised(err)}"
-                    + _ERROR_FIXES[kind],
+                    f"running `{name}()` on a batch of digits raised {text}{_ERROR_FIXES[kind]}",
                 )
             if not torch.allclose(together, apart, atol=1e-5):
                 return _problem(
@@ -569,6 +601,7 @@ class DigitsClassifier(_RuleComparator):
                 f"held-out digits correctly, below the required {self.at_least:g} (accuracy "
                 f"over seeds {list(self.seeds)}: {shown}). A ReLU after the convolution, "
                 "max-pooling and 16 or more filters get there.",
+                scores=scores,
             )
         return {"scores": scores}
 
@@ -918,24 +951,42 @@ EXERCISES = [
                 "the second one flattens the gradients, so training slows down. Instead, return "
                 "the raw scores.",
             ),
+            WrongAnswer(
+                """
+                class DigitsCNN(nn.Module):
+                    def __init__(self):
+                        super().__init__()
+                        self.conv = nn.Conv2d(1, 16, kernel_size=3, padding=1)
+                        self.out = nn.Linear(16 * 4 * 4, 10)
+
+                    def forward(self, X):
+                        images = X.reshape(-1, 1, 8, 8)
+                        features = F.max_pool2d(F.relu(self.conv(images)), 2)
+                        return torch.sigmoid(self.out(features.flatten(start_dim=1)))
+                """,
+                "Did you end with a sigmoid, as for a yes/no classifier? With ten classes the "
+                "cross-entropy needs scores that can range freely. Instead, return the last "
+                "layer's output as it is.",
+            ),
         ],
         equivalent_mutants={
             "line 4: `3` -> `2`": (
                 "A 2 × 2 kernel with padding 1 gives 9 × 9 maps, which pooling by 2 (rounding "
                 "down) turns into the same 4 × 4: another small CNN, and it reaches the stated "
-                "accuracy (0.97 for seeds 0 and 1; the threshold is 0.95). The exercise judges "
-                "behaviour, not the kernel size."
+                "accuracy (0.969 and 0.944 for seeds 0 and 1; the threshold is 0.93). The "
+                "exercise judges behaviour, not the kernel size."
             ),
             "line 9: `F.relu(self.conv(images))` -> `self.conv(images)`": (
                 "Max-pooling is non-linear by itself (a maximum of linear maps), so without the "
-                "ReLU this is still a CNN that reaches the stated accuracy (0.98 for seeds 0 "
-                "and 1): a correct answer to an exercise that judges accuracy, not the layers."
+                "ReLU this is still a CNN that reaches the stated accuracy (0.964 and 0.978 for "
+                "seeds 0 and 1): a correct answer to an exercise that judges accuracy, not the "
+                "layers."
             ),
             "line 10: return value negated": (
                 "Negating the last layer's output is negating its weights and bias, which "
                 "PyTorch draws from a distribution symmetric around 0: the negated network is "
-                "another initialisation of the same CNN and trains to the stated accuracy (0.97 "
-                "for seeds 0 and 1)."
+                "another initialisation of the same CNN and trains to the stated accuracy (0.960 "
+                "and 0.978 for seeds 0 and 1)."
             ),
         },
     ),
