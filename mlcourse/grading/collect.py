@@ -122,6 +122,20 @@ def _entries(root: Path, times: dict[str, datetime]) -> list[Entry]:
     return found
 
 
+def _extract(download: Path, root: Path, times: dict[str, datetime]) -> None:
+    """Unpack the .zip under ``root``; ``times``: each entry's stored time, taken as UTC."""
+    with zipfile.ZipFile(download) as archive:
+        for info in archive.infolist():
+            name = Path(info.filename)
+            if info.is_dir() or name.is_absolute() or ".." in name.parts:
+                continue
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as source, target.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+            times[name.as_posix()] = datetime(*info.date_time, tzinfo=UTC)
+
+
 def collect(download: Path, roster_path: Path, out: Path) -> tuple[list[dict], list[str]]:
     """Copy the download's files into ``out/<roster id>/``; write ``out/mapping.csv``. Returns
     (mapping rows, roster ids with nothing submitted)."""
@@ -143,19 +157,19 @@ def collect(download: Path, roster_path: Path, out: Path) -> tuple[list[dict], l
         if download.is_file():
             if not zipfile.is_zipfile(download):
                 raise InputError(
-                    f"{download} is a file but not a .zip: expected a folder or a .zip."
+                    f"{download} is a file but not a .zip (or a .zip cut short): expected the "
+                    "folder or the complete .zip your LMS's 'download all submissions' gave you. "
+                    "Download it again."
                 )
             root = Path(tmp) / "download"
-            with zipfile.ZipFile(download) as archive:
-                for info in archive.infolist():
-                    name = Path(info.filename)
-                    if info.is_dir() or name.is_absolute() or ".." in name.parts:
-                        continue
-                    target = root / name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with archive.open(info) as source, target.open("wb") as sink:
-                        shutil.copyfileobj(source, sink)
-                    times[name.as_posix()] = datetime(*info.date_time, tzinfo=UTC)
+            try:
+                _extract(download, root, times)
+            except (zipfile.BadZipFile, EOFError, OSError) as err:
+                raise InputError(
+                    f"{download} could not be read as a .zip ({err}): expected the archive your "
+                    "LMS's 'download all submissions' gave you, complete. Download it again, or "
+                    "unpack it yourself and pass the folder."
+                ) from None
         rows = []
         for entry in _entries(root, times):
             student, how = _match(entry, roster)

@@ -601,3 +601,31 @@ def test_make_grade_passes_every_option(tmp_path):
         timeout=60,
     )
     assert "--no-sandbox" not in off.stdout and "-m mlcourse grade" in off.stdout
+
+
+def test_an_extension_with_a_bad_date_and_a_broken_zip_are_refused(tmp_path, capsys):
+    from mlcourse.cli import main
+
+    extensions = _write(tmp_path / "extensions.csv", "id,due\ns1,the 10th\n")
+    with pytest.raises(inputs.InputError) as error:
+        inputs.read_extensions(extensions, None, {"s1"})
+    assert str(error.value).startswith(
+        f"extensions file {extensions}, line 2: expected an ISO 8601 date and time such as "
+        "2025-03-07T23:59+01:00"
+    )
+    assert "got 'the 10th'" in str(error.value)
+    roster = _write(tmp_path / "roster.csv", ROSTER)
+    archive = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(zipfile.ZipInfo("lovelaceada_101_9001_nb.ipynb", (2025, 3, 7, 12, 0, 0)), "{}")
+    whole = archive.read_bytes()
+    out = tmp_path / "week1"
+    command = ["collect", str(archive), "--roster", str(roster), "--out", str(out)]
+    archive.write_bytes(whole.replace(b"{}", b"[]", 1))  # a damaged entry: its CRC fails
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "could not be read as a .zip (Bad CRC-32" in err and "Download it again" in err
+    archive.write_bytes(whole[:-30])  # cut short, as an interrupted download
+    assert main(command) == 2
+    assert "is a file but not a .zip (or a .zip cut short)" in capsys.readouterr().err
+    assert not out.exists()
