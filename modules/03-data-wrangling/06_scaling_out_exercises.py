@@ -38,13 +38,19 @@ def _session():
 class SparkCase:
     """A small table, given as rows and a Spark schema (DDL), that a check's copy turns into a
     Spark DataFrame of the notebook's running session. A Spark DataFrame cannot be built when
-    this module is imported (no session yet) and is immutable, so a fresh one per call is safe."""
+    this module is imported (no session yet) and is immutable, so a fresh one per call is safe.
+
+    Built from a pandas DataFrame (sent to the JVM through Arrow, which the notebook's session
+    enables): `createDataFrame` of a list of rows would start Python worker processes for it,
+    about a second per kernel."""
 
     def __init__(self, schema: str, rows: list[tuple]):
         self.schema, self.rows = schema, rows
 
     def __deepcopy__(self, memo):
-        return _session().createDataFrame(self.rows, self.schema)
+        columns = [column.split()[0] for column in self.schema.split(",")]
+        table = pd.DataFrame.from_records(self.rows, columns=columns)
+        return _session().createDataFrame(table, self.schema)
 
     def __repr__(self) -> str:
         return f"<Spark DataFrame [{self.schema}], {len(self.rows)} rows>"
