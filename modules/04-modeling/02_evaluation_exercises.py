@@ -79,7 +79,40 @@ _AP_CASES = [
 _AP_MENTIONS = [[]] * (len(_AP_CASES) - 1) + [["positive"]]
 
 
-# --- 04.02.4: a classifier that minimises a business cost ---------------------------------------
+# --- 04.02.4: expected calibration error --------------------------------------------------------
+# Bins of very different sizes (an unweighted mean of the gaps differs), empty bins, a
+# probability of exactly 1 next to others in the top bin, exactly 0, over- and under-confident
+# bins that a signed sum would cancel, a single class, all-equal probabilities, 5 bins. No
+# probability sits on an inner bin edge, where floating point would make the bin a coin toss.
+_ece_rng = np.random.default_rng(5)
+_ECE_CASES = [
+    dict(
+        y_true=np.array([0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1]),  # a confident miss at 1.0
+        probs=np.array([0.05, 0.12, 0.15, 0.18, 0.55, 0.62, 0.91, 0.95, 1.0, 0.97, 0.85]),
+        n_bins=10,
+    ),
+    dict(  # 8 customers in one bin, 1 in another
+        y_true=np.array([0, 0, 0, 0, 0, 0, 0, 1, 1]),
+        probs=np.array([0.02, 0.03, 0.01, 0.04, 0.02, 0.05, 0.03, 0.02, 0.35]),
+        n_bins=10,
+    ),
+    dict(  # over-confident and under-confident bins: signed gaps cancel
+        y_true=np.array([0, 0, 1, 1, 1, 1, 0, 0]),
+        probs=np.array([0.3, 0.3, 0.3, 0.3, 0.7, 0.7, 0.7, 0.7]),
+        n_bins=4,
+    ),
+    dict(
+        y_true=np.zeros(5, dtype=int),
+        probs=np.array([0.0, 0.13, 0.44, 0.0, 0.95]),  # a single class
+        n_bins=10,
+    ),
+    dict(y_true=np.array([1, 0, 0, 1, 0, 0]), probs=np.full(6, 0.45), n_bins=10),  # all equal
+    dict(y_true=_ece_rng.integers(0, 2, 80), probs=_ece_rng.beta(2, 3, 80), n_bins=5),
+    dict(y_true=[1, 0, 0], probs=[0.93, 0.31, 1.0], n_bins=10),  # plain lists
+]
+
+
+# --- 04.02.5: a classifier that minimises a business cost ---------------------------------------
 CALL_COST, MISSED_DEFAULT_COST = 100, 500  # dollars: a call to a customer who would have paid
 
 
@@ -109,7 +142,7 @@ def _cost_scorer(model, X, y) -> float:
     return -call_cost(y, model.predict(X))  # a scorer: higher is better
 
 
-# --- 04.02.5: a regression model for an asymmetric cost -----------------------------------------
+# --- 04.02.6: a regression model for an asymmetric cost -----------------------------------------
 SHORT_COST, IDLE_COST = 3, 1  # per bike: a rider who finds no bike, a bike nobody rides
 BIKE_FEATURES = ["hr", "weekday", "workingday", "holiday", "temp", "atemp", "hum", "windspeed"]
 WEATHER_CODES = {"clear": 0, "cloudy/misty": 1, "light rain/snow": 2, "heavy rain/snow": 3}
@@ -156,7 +189,7 @@ class CostModel(Model):
         return None
 
 
-# --- 04.02.6: a paired bootstrap interval for a difference in AUC -------------------------------
+# --- 04.02.7: a paired bootstrap interval for a difference in AUC -------------------------------
 def _two_models_case(n: int, seed: int, num_resamples: int, gap: float) -> dict:
     """Scores of two models on the same n examples: B is A plus noise (correlated, as two
     models of the same data are), A better by about ``gap``."""
@@ -460,6 +493,93 @@ EXERCISES = [
     ),
     Exercise(
         id="04.02.4",
+        title="Expected calibration error: bins weighted by their size",
+        checks={"expected_calibration_error": Function(cases=_ECE_CASES, returns=Close(rtol=1e-9))},
+        hints=[
+            "Bin k holds the probabilities from k / n_bins up to (k + 1) / n_bins, the last one "
+            "including 1.0: `probs * n_bins` rounded down gives k, except for a probability "
+            "of exactly 1, which must land in the last bin, not a bin of its own.",
+            "A bin's weighted gap, (n_b / n) × |observed rate − mean probability|, equals "
+            "|sum over the bin of (y − p)| / n. `np.bincount(bin_index, weights=...)` sums "
+            "per bin; empty bins then add 0 instead of NaN.",
+        ],
+        solution="""
+            def expected_calibration_error(y_true, probs, n_bins):
+                \"\"\"Sum over equal-width bins of (bin size / n) × |default rate − mean
+                probability|.\"\"\"
+                y_true, probs = np.asarray(y_true), np.asarray(probs)
+                bins = np.minimum((probs * n_bins).astype(int), n_bins - 1)
+                gaps = np.bincount(bins, weights=y_true - probs, minlength=n_bins)
+                return np.abs(gaps).sum() / len(probs)
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                """
+                def expected_calibration_error(y_true, probs, n_bins):
+                    y_true, probs = np.asarray(y_true, dtype=float), np.asarray(probs, dtype=float)
+                    bins = np.minimum((probs * n_bins).astype(int), n_bins - 1)
+                    gaps = [
+                        abs(y_true[bins == k].mean() - probs[bins == k].mean())
+                        for k in range(n_bins)
+                        if np.any(bins == k)
+                    ]
+                    return np.mean(gaps)
+                """,
+                "Did you average the bins' gaps without weighting them? A bin of one customer "
+                "would then count as much as a bin of a thousand. Weight each bin's gap by its "
+                "share of the examples, n_b / n.",
+            ),
+            WrongAnswer(
+                """
+                def expected_calibration_error(y_true, probs, n_bins):
+                    y_true, probs = np.asarray(y_true, dtype=float), np.asarray(probs, dtype=float)
+                    bins = (probs * n_bins).astype(int)
+                    gaps = np.bincount(bins, weights=y_true - probs)
+                    return np.abs(gaps).sum() / len(probs)
+                """,
+                "Did you round `probs * n_bins` down without a limit? A probability of exactly "
+                "1.0 then gets a bin of its own, index n_bins, instead of joining the last bin "
+                "[1 - 1/n_bins, 1]. Cap the index at n_bins - 1.",
+            ),
+            WrongAnswer(
+                """
+                def expected_calibration_error(y_true, probs, n_bins):
+                    y_true, probs = np.asarray(y_true, dtype=float), np.asarray(probs, dtype=float)
+                    bins = np.minimum((probs * n_bins).astype(int), n_bins - 1)
+                    gaps = np.bincount(bins, weights=y_true - probs, minlength=n_bins)
+                    return gaps.sum() / len(probs)
+                """,
+                "Did you forget the absolute value? Then an over-confident bin and an "
+                "under-confident one cancel, and a badly calibrated model can score 0.",
+            ),
+            WrongAnswer(
+                """
+                def expected_calibration_error(y_true, probs, n_bins):
+                    y_true, probs = np.asarray(y_true, dtype=float), np.asarray(probs, dtype=float)
+                    bins = np.minimum((probs * n_bins).astype(int), n_bins - 1)
+                    total = 0.0
+                    for k in range(n_bins):
+                        in_bin = bins == k
+                        total += in_bin.mean() * abs(y_true[in_bin].mean() - probs[in_bin].mean())
+                    return total
+                """,
+                "Did you include the empty bins? The mean of an empty bin is NaN, and one NaN "
+                "makes `{name}` NaN. Skip the bins that hold no example.",
+            ),
+        ],
+        equivalent_mutants={
+            "line 6: keyword `minlength=n_bins` dropped from `np.bincount`": "The bins past the "
+            "highest occupied one would only add zeros to the sum.",
+            "line 4: `np.asarray(y_true)` -> `y_true`": "`y_true` is used only in "
+            "`y_true - probs`, where `probs` is already an array: NumPy converts a list there.",
+            "line 5: arguments 1 and 2 of `np.minimum` swapped": "The minimum of two numbers "
+            "does not depend on their order.",
+            "line 6: `y_true - probs` -> `probs - y_true`": "Each bin's sum only changes sign, "
+            "and its absolute value is taken.",
+        },
+    ),
+    Exercise(
+        id="04.02.5",
         title="A classifier that minimises the cost of missed defaults",
         checks={
             "cost_model": CostModel(
@@ -532,7 +652,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="04.02.5",
+        id="04.02.6",
         title="How many bikes to stage: the loss that matches the cost",
         checks={
             "stock_model": CostModel(
@@ -572,7 +692,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="04.02.6",
+        id="04.02.7",
         title="A paired bootstrap interval for a difference in AUC",
         checks={"paired_bootstrap_auc": Function(cases=_BOOT_CASES, returns=Close(rtol=1e-9))},
         hints=[
