@@ -277,9 +277,12 @@ class TrainingLoop(_RuleComparator):
             return _problem(
                 "not callable", f"`{name}` should be a function, got {compare.type_name(value)}."
             )
+        import torch
+
         accuracies = []
         for seed in self.seeds:
-            result = self._run(name, value, seed)
+            with torch.random.fork_rng(devices=[]):  # the notebook's random state stays its own
+                result = self._run(name, value, seed)
             if "problem" in result:
                 return result
             accuracies.append(result["accuracy"])
@@ -497,6 +500,12 @@ class DigitsClassifier(_RuleComparator):
     seeds: tuple = (0, 1)
 
     def observe(self, name, value):
+        import torch
+
+        with torch.random.fork_rng(devices=[]):  # the notebook's random state stays its own
+            return self._observe(name, value)
+
+    def _observe(self, name, value):
         import torch
         from torch import nn
 
