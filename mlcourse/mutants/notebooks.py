@@ -65,9 +65,11 @@ def measuring_copy(nb, exercises: list[Exercise], out: str, max_mutants: int, ti
 
 
 def _kernel_env() -> dict[str, str]:
-    """As the suite's kernels: strict checks (a failure raises), no learner progress recorded."""
+    """As the suite's kernels: strict checks (a failure raises), one BLAS/OpenMP thread."""
+    from mlcourse import ONE_THREAD
+
     env = {k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"}
-    return {**env, "MLCOURSE_STRICT": "1"}
+    return {**ONE_THREAD, **env, "MLCOURSE_STRICT": "1"}
 
 
 async def _run_notebook(
