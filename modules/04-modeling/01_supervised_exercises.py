@@ -48,7 +48,9 @@ def _problem(folds: list, days: np.ndarray) -> str:
     """What makes these folds a dishonest forward split of whole days, or ''."""
     for index, (train, test) in enumerate(folds):
         if not train:
-            return f"fold {index} has no training rows: every fold needs earlier days to learn from."
+            return (
+                f"fold {index} has no training rows: every fold needs earlier days to learn from."
+            )
         if not test:
             return f"fold {index} has no test rows."
         train_days, test_days = set(days[train].tolist()), set(days[test].tolist())
@@ -308,8 +310,8 @@ EXERCISES = [
                 test_accuracy = max(val_scores)
                 """,
                 "Did you report the winner's validation accuracy? It was chosen because it is the "
-                "highest of 15, so it flatters; `{name}` is the chosen model's score on the test "
-                "rows.",
+                "highest of 15, so it flatters; `test_accuracy` is the chosen model's score on the "
+                "test rows.",
             ),
             WrongAnswer(
                 """
@@ -329,6 +331,12 @@ EXERCISES = [
                 "model fitted on `X_train` alone, the one whose k was chosen.",
             ),
         ],
+        equivalent_mutants={
+            "line 7: `int(np.argmax(val_scores))` -> `np.argmax(val_scores)`": (
+                "A list accepts a NumPy integer as an index; `int` only makes the position a "
+                "plain Python int, and `ks[...]` returns the same element either way."
+            ),
+        },
     ),
     Exercise(
         id="04.01.2",
@@ -560,6 +568,14 @@ EXERCISES = [
                 "decomposition uses the plain mean of squared deviations, NumPy's default.",
             ),
         ],
+        equivalent_mutants={
+            "line 4: `clone(model)` -> `model`": (
+                "A scikit-learn `fit` starts from scratch (no warm start in any case), and each "
+                "fit's predictions are taken before the next fit: refitting `model` itself "
+                "predicts the same."
+            ),
+            "line 6: operands of `-` swapped": "(a - b)² equals (b - a)².",
+        },
     ),
     Exercise(
         id="04.01.5",
@@ -594,5 +610,12 @@ EXERCISES = [
                 "hard and barely touches others; standardise first, inside the pipeline.",
             ),
         ],
+        equivalent_mutants={
+            "line 1: keyword `alphas=alphas` dropped from `RidgeCV`": (
+                "RidgeCV's default grid (0.1, 1, 10) is itself a penalty chosen by "
+                "cross-validation, as the exercise asks; the check judges behaviour (held-out R² "
+                "of a model that tunes itself), not the grid."
+            ),
+        },
     ),
 ]
