@@ -590,8 +590,10 @@ def grade(
             folder.save_roster(roster)
         if overrides is not None:
             folder.save_overrides(overrides)
-        if log is not None:
-            log[1:1] = _roster_lines(folder, roster, assignments, term.students, results)
+        if log is not None:  # after the sandbox line (warnings and STOPPED stay first)
+            anchor = _sandbox_line(bwrap)
+            at = log.index(anchor) + 1 if anchor in log else 0
+            log[at:at] = _roster_lines(folder, roster, assignments, term.students, results)
         path = folder.write([a.notebook_id for a in assignments], log)
     signals = caught + deferred
     if signals:
