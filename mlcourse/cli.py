@@ -124,11 +124,7 @@ def _validate(args) -> int:
     reports = [validate(path, fix=args.fix) for path in args.notebooks]
     for report in reports:
         print(report.text())
-    return 0 if all(r.ok or (args.fix and r.fixed and _all_fixed(r)) for r in reports) else 1
-
-
-def _all_fixed(report) -> bool:
-    return all("lost its tag" in problem for problem in report.problems)
+    return 0 if all(r.ok or (args.fix and r.all_fixed) for r in reports) else 1
 
 
 def _release(args) -> int:

@@ -40,8 +40,20 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def all_fixed(self) -> bool:
+        """Every problem was a lost tag, and ``--fix`` put each back."""
+        lost = [p for p in self.problems if "lost its tag" in p]
+        return bool(self.fixed) and len(lost) == len(self.problems) == len(self.fixed)
+
     def text(self) -> str:
-        lines = [f"{self.path}: " + ("ready to submit" if self.ok else "NOT ready to submit")]
+        if self.ok:
+            state = "ready to submit"
+        elif self.all_fixed:
+            state = "fixed: ready to submit (the tags below were put back)"
+        else:
+            state = "NOT ready to submit"
+        lines = [f"{self.path}: {state}"]
         lines += [f"  ✓ {line}" for line in self.good]
         lines += [f"  ✗ {line}" for line in self.problems]
         lines += [f"  fixed: {line}" for line in self.fixed]

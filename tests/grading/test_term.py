@@ -382,6 +382,9 @@ def test_validate_reports_and_fixes_lost_tags(tmp_path, capsys):
     assert not report.ok
     assert "01.01.1: cell 7 looks like its answer" in report.problems[0]
     assert main(["validate", "--fix", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"{path}: fixed: ready to submit (the tags below were put back)\n"
+    )
     assert validate(path).ok
     assert notebook.read(path).cells[6].metadata["tags"] == ["exercise:01.01.1"]
     path.write_text("{not json")
