@@ -403,8 +403,9 @@ EXERCISES = [
             "along: scores of every query against every key, then a softmax over the keys, then "
             "the weighted sum of the values. `K.transpose(-2, -1)` swaps a key tensor's last two "
             "axes whatever its number of axes.",
-            "Before the softmax, set the scores where `mask` is False to minus infinity "
-            "(`scores.masked_fill(~mask, float('-inf'))`): their exponential is then 0, and the "
+            "Before the softmax, set the scores where `mask` is False to minus infinity: "
+            "`Tensor.masked_fill(where, value)` fills the places where its boolean argument is "
+            "True, and `~` negates a boolean tensor. Their exponential is then 0, and the "
             "weights of the allowed keys still sum to 1. `torch.softmax` subtracts the row's "
             "largest score first, so huge scores cannot overflow.",
         ],
@@ -782,9 +783,10 @@ EXERCISES = [
             "(B, T, V): one row of scores per position, each predicting the character after that "
             "position. Only the newest `block_size` ids fit, and only the last position's row "
             "predicts what comes next.",
-            "Put the model in evaluation mode and work without gradients; `ids[-block_size:]` "
-            "keeps the end of the history and `.unsqueeze(0)` makes it a batch of one. Divide "
-            "the chosen row of scores by `temperature` before the softmax.",
+            "Put the model in evaluation mode and work without gradients. A slice with a "
+            "negative start, `[-n:]`, keeps the last n items (all of them when there are fewer); "
+            "`.unsqueeze(0)` adds a batch axis of size 1. Divide the chosen row of scores by "
+            "`temperature` before the softmax.",
         ],
         solution="""
             def next_char_probs(model, ids, temperature, block_size):
