@@ -75,6 +75,8 @@ def diff_scalars(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: f
         return f"`{name}` is {got_f!r}; it should {'' if math.isnan(exp_f) else 'not '}be NaN."
     if math.isclose(got_f, exp_f, rel_tol=rtol, abs_tol=atol):
         return None
+    if math.isinf(exp_f) or math.isinf(got_f):  # no distance to an infinity: name both values
+        return f"`{name}` is {got_f!r}; it should be {exp_f!r}."
     off = got_f - exp_f
     relative = f" ({abs(off) / abs(exp_f):.1%} relative)" if exp_f else ""
     direction = "too large" if off > 0 else "too small"

@@ -49,6 +49,7 @@ def test_diff_arrays_does_not_print_the_expected_values():
         (6.0, 5.0, "too large by 1 (20.0% relative)"),
         (4.0, 5.0, "too small by 1"),
         (float("nan"), 5.0, "it should not be NaN"),
+        (1e9, float("inf"), "`score` is 1000000000.0; it should be inf."),
     ],
 )
 def test_diff_scalars_names_the_problem(got, expected, fragment):
