@@ -361,8 +361,8 @@ EXERCISES = [
             "During the test, step t plays arm `t % K` (round robin), so each arm gets `m` "
             "pulls in the first `m * K` steps. The reward the policy sees at step t is "
             "`rewards[t, arm]`, one entry per row, not the whole row.",
-            "Start from `arms = np.arange(num_steps) % num_arms`. If the test ends before the "
-            "horizon, average each arm's observed rewards over the test (reshape the `m * K` "
+            "Build the round-robin sequence for all T steps at once with `%`, then overwrite "
+            "the steps after the test. For the decision, average each arm's observed rewards over the test (reshape the `m * K` "
             "observed rewards to `(m, K)`) and fill the remaining steps with the `np.argmax` of "
             "those means.",
         ],
@@ -459,10 +459,11 @@ EXERCISES = [
         checks={"ucb1_index": Function(cases=_UCB_CASES)},
         hints=[
             "For a played arm the index is its mean reward plus the bonus "
-            "$\\sqrt{2 \\ln t / n}$, with the natural logarithm `np.log`. For an arm with "
+            "sqrt(2 ln t / n), with n the arm's pulls and the natural logarithm `np.log`. For an arm with "
             "`counts == 0` it is `np.inf`.",
-            "Start from `np.full(len(counts), np.inf)` and overwrite the played arms, selected "
-            "with the boolean mask `counts > 0` (so that no division by zero ever happens).",
+            "Start from an array of K infinities (`np.full`) and overwrite only the entries of "
+            "the played arms, selected with a boolean mask, so that no division by zero ever "
+            "happens.",
         ],
         solution="""
             def ucb1_index(counts, sums, t):
@@ -539,9 +540,8 @@ EXERCISES = [
         checks={"prob_best": Function(cases=_BEST_CASES, returns=Close(rtol=0.0, atol=0.02))},
         hints=[
             "With a Beta(1, 1) prior, an arm with s successes in n pulls has the posterior "
-            "Beta(1 + s, 1 + n − s). With `rng = np.random.default_rng(seed)`, "
-            "`rng.beta(a, b, size=(num_samples, K))` draws "
-            "`num_samples` rows, one value per arm in each, when `a` and `b` are arrays of "
+            "Beta(1 + s, 1 + n − s). A generator's `.beta(a, b, size=(num_samples, K))` "
+            "draws `num_samples` rows, one value per arm in each, when `a` and `b` are arrays of "
             "length K.",
             "In each row, the arm with the largest draw is that sample's best arm "
             "(`argmax(axis=1)`). Count how often each arm wins with `np.bincount(..., "
