@@ -1274,3 +1274,22 @@ def test_function_can_require_that_a_call_leaves_its_arguments_unchanged(keeps_i
     on_lists = Function(cases=[{"values": [1, np.nan]}], returns=Exact(), keeps_inputs=True)
     got = on_lists.observe("f", append_in_place)
     assert "changed its argument `values`" in on_lists.diff("f", got, got)
+
+
+def score_after_fitting_in_place(model, X, y):
+    return model.fit(X, y).score(X, y)
+
+
+def score_on_a_clone(model, X, y):
+    from sklearn.base import clone
+
+    return clone(model).fit(X, y).score(X, y)
+
+
+def test_keeps_inputs_compares_an_estimator_by_its_attributes():
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    check = Function(cases=[{"model": LogisticRegression(), "X": X, "y": y}], keeps_inputs=True)
+    expected = check.observe("score", score_on_a_clone)
+    assert check.diff("score", expected, expected) is None
+    reason = check.diff("score", check.observe("score", score_after_fitting_in_place), expected)
+    assert "changed its argument `model` in place" in reason, reason

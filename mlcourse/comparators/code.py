@@ -89,21 +89,39 @@ class Function(Comparator):
         )
 
 
-def _same(after: Any, before: Any) -> bool:
-    """Whether an argument is unchanged by a call (compared with a copy taken before it)."""
+def _same(after: Any, before: Any, depth: int = 0) -> bool:
+    """Whether an argument is unchanged by a call (compared with a copy taken before it):
+    pandas and NumPy values by content, containers item by item, and objects without an
+    equality of their own (a fitted estimator, a scorer) by their attributes."""
     import numpy as np
 
-    if hasattr(before, "equals") and type(after) is type(before):  # pandas objects
+    if after is before:
+        return True
+    if type(after) is not type(before):
+        return False
+    if hasattr(before, "equals") and hasattr(before, "index"):  # pandas objects
         return bool(after.equals(before)) and list(getattr(after, "columns", [])) == list(
             getattr(before, "columns", [])
         )
     if isinstance(before, np.ndarray):
-        if not isinstance(after, np.ndarray) or after.shape != before.shape:
+        if after.shape != before.shape:
             return False
         try:
             return bool(np.array_equal(after, before, equal_nan=True))
         except TypeError:  # object arrays: NaN cannot be tested for
             return bool(np.array_equal(after, before))
+    if isinstance(before, (list, tuple)):
+        return len(after) == len(before) and all(
+            _same(a, b, depth + 1) for a, b in zip(after, before)
+        )
+    if isinstance(before, dict):
+        return after.keys() == before.keys() and all(
+            _same(after[k], before[k], depth + 1) for k in before
+        )
+    if type(before).__eq__ is object.__eq__:
+        if depth < 4 and hasattr(before, "__dict__"):
+            return _same(vars(after), vars(before), depth + 1)
+        return True  # nothing to compare it by: assume unchanged
     try:
         return bool(after == before)
     except Exception:  # noqa: BLE001 - values without a usable ==: assume unchanged
