@@ -4,13 +4,91 @@ a regression model for an asymmetric cost, and a paired bootstrap interval for a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import copy
+import importlib
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from mlcourse.exercise import Calls, Close, Exercise, Function, Model, WrongAnswer
 from mlcourse.layout import data_file
+
+# --- from scratch: the library's answer is switched off while a check calls the learner's code ---
+# A guard for the empty cases around `roc_auc_score` (or `precision_recall_fscore_support`, ...)
+# would otherwise pass every case: those functions are what the check compares with. During the
+# check's calls, each refused function raises, whether the learner calls it by a name bound in
+# the notebook, through its module, or through another library function (`roc_auc_score` calls
+# `roc_curve`). Everything is restored afterwards.
+_REFUSED_MODULES = (
+    "sklearn.metrics",
+    "sklearn.metrics._ranking",
+    "sklearn.metrics._classification",
+    "scipy.stats",
+    "scipy.stats._mannwhitneyu",
+)
+
+
+def _refusal(name: str, instead: str):
+    def refused(*args, **kwargs):
+        raise TypeError(
+            f"`{name}` is switched off while this check runs: the exercise is to compute it "
+            f"yourself (the check compares your answer with it). {instead}"
+        )
+
+    return refused
+
+
+@contextlib.contextmanager
+def _refusing(function, names: tuple, instead: str):
+    """Replace the library functions ``names`` by ones that raise, in their modules and in the
+    namespace ``function`` reads its globals from, until the block ends."""
+    originals = {}
+    for module_name in _REFUSED_MODULES:
+        with contextlib.suppress(ImportError):
+            module = importlib.import_module(module_name)
+            for name in names:
+                if name in vars(module):
+                    originals[(module, name)] = vars(module)[name]
+    targets = {id(obj): name for (_, name), obj in originals.items()}
+    namespace = getattr(function, "__globals__", {})
+    shadowed = {k: v for k, v in namespace.items() if id(v) in targets and callable(v)}
+    try:
+        for (module, name), _ in originals.items():
+            setattr(module, name, _refusal(name, instead))
+        for k, v in shadowed.items():
+            namespace[k] = _refusal(targets[id(v)], instead)
+        yield
+    finally:
+        for (module, name), original in originals.items():
+            setattr(module, name, original)
+        namespace.update(shadowed)
+
+
+@dataclass(frozen=True)
+class FromScratchFunction(Function):
+    """``Function`` whose calls run with the library functions ``refused`` switched off."""
+
+    refused: tuple = ()
+    instead: str = ""
+
+    def observe(self, name, value):
+        with _refusing(value, self.refused, self.instead):
+            return super().observe(name, value)
+
+
+@dataclass(frozen=True)
+class FromScratchCalls(Calls):
+    """``Calls`` whose calls run with the library functions ``refused`` switched off."""
+
+    refused: tuple = ()
+    instead: str = ""
+
+    def observe(self, name, value):
+        with _refusing(value, self.refused, self.instead):
+            return super().observe(name, value)
+
 
 # --- 04.02.1: precision, recall and F1 from the four counts -------------------------------------
 # Asymmetric counts (precision != recall, so a swap shows), nothing predicted positive (0/0), no
@@ -168,12 +246,52 @@ def _stock_scorer(model, X, y) -> float:
     return -stock_cost(y, model.predict(X))
 
 
+def _cache_key(value) -> bytes | None:
+    """The pickle of ``value``, or None where it holds code that is not a library's."""
+    import io
+    import pickle
+
+    class LibraryOnly(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, type) or callable(obj) and hasattr(obj, "__code__"):
+                module = getattr(obj, "__module__", None) or ""
+                if (
+                    module == "__main__"
+                    or module.startswith("<")
+                    or "." not in module
+                    and (module not in ("builtins", "numpy", "math", "operator", "functools"))
+                ):
+                    raise pickle.PicklingError(f"{obj!r} is defined outside a library")
+            return NotImplemented
+
+    buffer = io.BytesIO()
+    try:
+        LibraryOnly(buffer).dump(value)
+    except Exception:  # noqa: BLE001 - a lambda, a notebook class: no cache
+        return None
+    return buffer.getvalue()
+
+
 @dataclass(frozen=True)
 class CostModel(Model):
     """``Model`` with a cost as its metric (``metric`` scores minus the cost, so higher is
     better): the reason speaks of the cost and its ceiling, ``-at_least``."""
 
     unit: str = "per row"
+    _fits: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def observe(self, name, value):
+        """Fitting is cached per kernel, keyed by the estimator's pickle (class and
+        parameters): a repeat check, and the reference or a recorded wrong answer with the
+        same parameters, fit once. Estimators holding code defined in the notebook (a class, a
+        scorer function: its pickle is only its name, which a new definition keeps) or that
+        cannot be pickled are fitted every time."""
+        key = _cache_key(value)
+        if key is None:
+            return super().observe(name, value)
+        if key not in self._fits:
+            self._fits[key] = super().observe(name, value)
+        return copy.deepcopy(self._fits[key])
 
     def diff(self, name, observed, expected):
         if "api" in observed or not observed["batch_consistent"]:
@@ -217,7 +335,20 @@ EXERCISES = [
     Exercise(
         id="04.02.1",
         title="Precision, recall and F1, empty cases included",
-        checks={"precision_recall_f1": Function(cases=_PRF_CASES)},
+        checks={
+            "precision_recall_f1": FromScratchFunction(
+                cases=_PRF_CASES,
+                refused=(
+                    "precision_recall_fscore_support",
+                    "precision_score",
+                    "recall_score",
+                    "f1_score",
+                    "fbeta_score",
+                ),
+                instead="Count TP, FP and FN with boolean masks (or `confusion_matrix` with "
+                "`labels=[0, 1]`) and divide.",
+            )
+        },
         hints=[
             "Count the true positives (true label 1 and predicted 1), false positives (true 0, "
             "predicted 1) and false negatives (true 1, predicted 0) with boolean masks and "
@@ -299,7 +430,13 @@ EXERCISES = [
         id="04.02.2",
         title="ROC AUC from scratch: ties count half",
         checks={
-            "roc_auc": Calls(cases=_RANK_CASES, returns=Close(rtol=1e-9), mentions=_AUC_MENTIONS)
+            "roc_auc": FromScratchCalls(
+                cases=_RANK_CASES,
+                returns=Close(rtol=1e-9),
+                mentions=_AUC_MENTIONS,
+                refused=("roc_auc_score", "roc_curve", "mannwhitneyu"),
+                instead="Compare the scores of every (positive, negative) pair.",
+            )
         },
         hints=[
             "AUC is the share of (positive, negative) pairs that the scores put in the right "
@@ -384,14 +521,33 @@ EXERCISES = [
                 "negative) example there is no pair to rank and `{name}` returns NaN; raise "
                 "`ValueError` saying which class is missing, so the caller learns why.",
             ),
+            WrongAnswer(
+                """
+                def roc_auc(y_true, scores):
+                    y_true = np.asarray(y_true) == 1
+                    if y_true.all() or not y_true.any():
+                        missing = "positive" if not y_true.any() else "negative"
+                        raise ValueError(f"no {missing} example")
+                    return roc_auc_score(y_true, scores)
+                """,
+                "Did you wrap a library's AUC (`roc_auc_score`, `roc_curve`, SciPy's "
+                "`mannwhitneyu`) in a test for a single class? It gives the right number, which "
+                "is why the check compares with it and switches it off while calling `{name}`: "
+                "the exercise is to count the ordered and tied (positive, negative) pairs "
+                "yourself.",
+            ),
         ],
     ),
     Exercise(
         id="04.02.3",
         title="Average precision from scratch: one step per distinct score",
         checks={
-            "average_precision": Calls(
-                cases=_AP_CASES, returns=Close(rtol=1e-9), mentions=_AP_MENTIONS
+            "average_precision": FromScratchCalls(
+                cases=_AP_CASES,
+                returns=Close(rtol=1e-9),
+                mentions=_AP_MENTIONS,
+                refused=("average_precision_score", "precision_recall_curve"),
+                instead="Sort the scores and read precision and recall at each distinct score.",
             )
         },
         hints=[
@@ -437,13 +593,15 @@ EXERCISES = [
             WrongAnswer(
                 """
                 def average_precision(y_true, scores):
-                    from sklearn.metrics import auc, precision_recall_curve
-
-                    y_true = np.asarray(y_true) == 1
+                    y_true, scores = np.asarray(y_true) == 1, np.asarray(scores)
                     if not y_true.any():
                         raise ValueError("no positive example")
-                    precision, recall, _ = precision_recall_curve(y_true, scores)
-                    return auc(recall, precision)
+                    order = np.argsort(-scores, kind="stable")
+                    sorted_scores, hits = scores[order], np.cumsum(y_true[order])
+                    last = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+                    precision = hits[last] / (np.flatnonzero(last) + 1)
+                    recall = hits[last] / y_true.sum()
+                    return np.trapezoid(np.r_[1, precision], np.r_[0, recall])
                 """,
                 "Did you take the trapezoidal area under the precision-recall curve? No "
                 "threshold reaches the points on a straight line between two PR points, and "
@@ -483,6 +641,19 @@ EXERCISES = [
                 "Did you leave out the test for a sample without positives? Recall divides by "
                 "the number of positives, so `{name}` returns NaN there; raise `ValueError` "
                 "saying that there is no positive example.",
+            ),
+            WrongAnswer(
+                """
+                def average_precision(y_true, scores):
+                    if not np.any(np.asarray(y_true) == 1):
+                        raise ValueError("no positive example")
+                    return average_precision_score(y_true, scores)
+                """,
+                "Did you wrap scikit-learn's `average_precision_score` (or "
+                "`precision_recall_curve`) in a test for the empty case? It gives the right "
+                "number, which is why the check compares with it and switches it off while "
+                "calling `{name}`: the exercise is to build the sum of recall gained times "
+                "precision yourself, one threshold per distinct score.",
             ),
         ],
         equivalent_mutants={
@@ -583,14 +754,14 @@ EXERCISES = [
         title="A classifier that minimises the cost of missed defaults",
         checks={
             "cost_model": CostModel(
-                default_data, at_least=-11.0, metric=_cost_scorer, unit="dollars per customer"
+                default_data, at_least=-10.0, metric=_cost_scorer, unit="dollars per customer"
             )
         },
         # The check judges the cost, as the bank would: thresholds near 1/6 are as good.
         equivalent_mutants={
             "line 2: `1` -> `2`": "A threshold of 1/3 costs $9.58 per customer on the held-out "
             "customers (1/6: $9.24); the cost curve is flat from about 0.1 to 0.35, and any "
-            "threshold there meets the $11 bar, as an honest answer should.",
+            "threshold there meets the $10 bar, as an honest answer should.",
             "line 2: `6` -> `7`": "A threshold of 1/7 costs $9.48 per customer (1/6: $9.24): "
             "inside the flat valley of the cost curve, a correct answer too.",
             "line 2: `6` -> `5`": "A threshold of 1/5 costs $9.72 per customer (1/6: $9.24): "
@@ -648,6 +819,16 @@ EXERCISES = [
                 """,
                 "Did you swap the two costs? Call when p × 500 > (1 - p) × 100, that is when "
                 "p > 100 / (100 + 500): the dearer a missed default, the *lower* the threshold.",
+            ),
+            WrongAnswer(
+                """
+                cost_model = FixedThresholdClassifier(
+                    make_pipeline(StandardScaler(), LogisticRegression()), threshold=1 / 11
+                )
+                """,
+                "Did you reuse the lesson's threshold 1/11? It was derived for a missed default "
+                "costing $1,000; at $500 the two expected costs are equal at another "
+                "probability: work it out from 100 and 500.",
             ),
         ],
     ),
