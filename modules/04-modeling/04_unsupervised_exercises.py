@@ -9,6 +9,31 @@ import numpy as np
 
 from mlcourse.exercise import Close, Exact, Exercise, Function, Model, WrongAnswer
 
+
+class IntegerLabels(Close):
+    """Close, and the labels must be integers: they index the rows of ``centers``. (A float
+    array is observed as a short text that says its dtype, which the grader carries as is.)"""
+
+    def observe(self, name, value):
+        array = np.asarray(value)
+        if array.dtype.kind == "f":
+            return f"float labels ({array.dtype})"
+        return value
+
+    def diff(self, name, observed, expected):
+        if isinstance(observed, str) or isinstance(expected, str):
+            if isinstance(observed, str) and isinstance(expected, str) and observed == expected:
+                return None
+            if isinstance(observed, str):
+                return (
+                    f"`{name}` holds {observed}: labels are positions of centres, and "
+                    "`centers[labels]` or `np.bincount(labels)` need integers. An array filled "
+                    "in a loop from `np.zeros(n)` holds floats; `np.argmin` returns integers."
+                )
+            return f"`{name}` should hold {expected}."
+        return super().diff(name, observed, expected)
+
+
 # --- 04.04.1: the assignment step ---------------------------------------------------------------
 # Cases: a plain one; a point equidistant from centres 0 and 2 (the lower index wins) and a
 # duplicated centre; one where the Manhattan and the Euclidean nearest centre differ; a single
@@ -38,7 +63,9 @@ _ASSIGN_CASES = [
 # --- 04.04.2: the update step -------------------------------------------------------------------
 # Cases: every cluster used; cluster 1 empty; the *last* cluster empty (a bincount without
 # minlength, or a loop over np.unique(labels), returns too few rows); integer pixels and integer
-# centres (the means are not integers); a cluster of one point; a single feature.
+# centres (the means are not integers); a cluster of one point; a single feature; a cluster
+# whose points all lie at the origin and one whose points sum to 0 (a test `if members.any()`
+# or `if members.sum()` instead of counting the rows keeps their old centres).
 _UPDATE_CASES = [
     dict(
         X=np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 10.0], [12.0, 14.0], [5.0, -3.0]]),
@@ -64,6 +91,11 @@ _UPDATE_CASES = [
         X=np.array([[2.0], [4.0], [9.0], [-1.0]]),
         labels=np.array([1, 1, 0, 2]),
         centers=np.array([[0.0], [1.0], [2.0]]),
+    ),
+    dict(
+        X=np.array([[0.0, 0.0], [0.0, 0.0], [-1.0, 2.0], [1.0, -2.0], [3.0, 3.0]]),
+        labels=np.array([0, 0, 1, 1, 2]),
+        centers=np.array([[1.0, 1.0], [2.0, -1.0], [3.0, 2.0]]),
     ),
 ]
 
@@ -95,12 +127,25 @@ _CHOOSE_CASES = [
         X=_blobs([(0, 0), (15, 0), (6, 12)], [60, 20, 10], [2.0, 1.0, 0.5], seed=4),
         ks=range(2, 7),
     ),
+    # two clusters, but k = 2 is not offered: the answer is the best k in ks (3), not the best
+    # k overall (a loop over its own range of k returns 2)
+    dict(X=_blobs([(0, 0), (12, 3)], [40, 40], [1.5, 1.5], seed=3), ks=[3, 4, 5, 6]),
+    # four planted groups, two of them overlapping: the silhouette prefers 3 (0.05 ahead of
+    # the next k), the Davies-Bouldin index 2 (an argmin of it passes the other cases)
+    dict(
+        X=_blobs(
+            [(12, 15), (1, 11), (14, 13), (13, 4)], [26, 33, 26, 21], [2.4, 1.0, 1.8, 2.0], 126
+        ),
+        ks=range(2, 7),
+    ),
 ]
 
 
 # --- 04.04.4: a clustering pipeline, judged on held-out wines -----------------------------------
 def wine_splits():
-    """(X_train, y_train, X_test, y_test) of the wine data, as the notebook splits them."""
+    """(X_train, y_train, X_test, y_test) of the wine data, as the notebook splits them, except
+    that y_train is 0 for every wine: a clustering needs no labels, and a classifier that would
+    learn the cultivars from them (skipping the point) has only one class to learn."""
     from sklearn.datasets import load_wine
     from sklearn.model_selection import train_test_split
 
@@ -108,7 +153,7 @@ def wine_splits():
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.3, stratify=y, random_state=0
     )
-    return X_train, y_train, X_test, y_test
+    return X_train, np.zeros_like(y_train), X_test, y_test
 
 
 # --- 04.04.5: robust z-scores -------------------------------------------------------------------
@@ -158,8 +203,10 @@ MEASURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g
 
 def mixed_record_splits():
     """(X_train, y_train, X_test, y_test): the penguins with 30 planted mixed-up records (the
-    bill of one bird with the flipper and mass of a bird from the other size group), y = -1 for
-    a planted record and 1 for a real one; the same recipe as the notebook's cell."""
+    bill of one bird with the flipper and mass of a bird from the other size group), split by
+    the same recipe as the notebook's cell. y_test is -1 for a planted record and 1 for a real
+    one; y_train is 1 for every row, as a detector learns without the planted flags (a
+    classifier trained on them would skip the point, and has one class to learn here)."""
     import pandas as pd
     from sklearn.model_selection import train_test_split
 
@@ -179,14 +226,14 @@ def mixed_record_splits():
     X_train, X_test, y_train, y_test = train_test_split(
         X_mixed, y_mixed, test_size=1 / 3, stratify=y_mixed, random_state=0
     )
-    return X_train, y_train, X_test, y_test
+    return X_train, np.ones_like(y_train), X_test, y_test
 
 
 EXERCISES = [
     Exercise(
         id="04.04.1",
         title="The assignment step: every point to its nearest centre",
-        checks={"assign_clusters": Function(cases=_ASSIGN_CASES)},
+        checks={"assign_clusters": Function(cases=_ASSIGN_CASES, returns=IntegerLabels())},
         hints=[
             "Insert an axis in each array so that the difference broadcasts to shape "
             "(n points, k centres, d features): `X[:, None, :]` has shape (n, 1, d) and "
@@ -237,6 +284,17 @@ EXERCISES = [
                 """,
                 "Did you call `np.argmin` without `axis`? It returns one position in the "
                 "flattened table; `{name}` needs one centre per row.",
+            ),
+            WrongAnswer(
+                """
+                def assign_clusters(X, centers):
+                    labels = np.zeros(len(X))
+                    for i, x in enumerate(X):
+                        labels[i] = np.argmin(np.linalg.norm(centers - x, axis=1))
+                    return labels
+                """,
+                "Did you fill `np.zeros(len(X))` in a loop? That array holds floats, which "
+                "cannot index `centers`; broadcast instead (or give `dtype=int`).",
             ),
         ],
         equivalent_mutants={
@@ -324,6 +382,20 @@ EXERCISES = [
                 """,
                 "Did you call `.mean()` without `axis=0`? That averages every coordinate of "
                 "the cluster into one number; each feature needs its own mean.",
+            ),
+            WrongAnswer(
+                """
+                def update_centers(X, labels, centers):
+                    new_centers = centers.astype(float)
+                    for j in range(len(centers)):
+                        members = X[labels == j]
+                        if members.any():
+                            new_centers[j] = members.mean(axis=0)
+                    return new_centers
+                """,
+                "Did you test `members.any()`? That asks whether some coordinate is non-zero, "
+                "so a cluster of points at the origin keeps its old centre; an empty cluster "
+                "is one with no rows: test `len(members)`.",
             ),
         ],
     ),
@@ -417,8 +489,9 @@ EXERCISES = [
         hints=[
             "Wine's 13 measurements come in different units (proline runs into the thousands): "
             "which step of section 3 must come before any distance, and before PCA?",
-            "`make_pipeline(StandardScaler(), PCA(n_components=2), KMeans(n_clusters=3, "
-            "n_init=10))`: the order of the steps matters.",
+            "`make_pipeline` takes the steps in the order the data pass through them: a "
+            "scaler, then `PCA` with the number of components asked for, then `KMeans` with "
+            "one cluster per cultivar (how many are there?) and `n_init=10`.",
         ],
         solution="""
             model = make_pipeline(StandardScaler(), PCA(n_components=2), KMeans(n_clusters=3, n_init=10))
@@ -426,8 +499,9 @@ EXERCISES = [
         wrong_answers=[
             WrongAnswer(
                 "model = make_pipeline(PCA(n_components=2), KMeans(n_clusters=3, n_init=10))\n",
-                "Did you leave the features unscaled? Proline, in mg/L, holds almost all the "
-                "variance, so PCA and k-means see little else; standardise first.",
+                "Did you leave the features unscaled? Proline, in the hundreds and thousands, "
+                "holds almost all the variance, so PCA and k-means see little else; "
+                "standardise first.",
             ),
             WrongAnswer(
                 "model = make_pipeline(PCA(n_components=2), StandardScaler(), "
@@ -522,6 +596,17 @@ EXERCISES = [
             ),
             WrongAnswer(
                 """
+                from sklearn.preprocessing import RobustScaler
+
+                def robust_z(X):
+                    return RobustScaler().fit_transform(X)
+                """,
+                "Did you use `RobustScaler`? It centres on the median but divides by the "
+                "interquartile range (and by 1 where that is 0), not by 1.4826 × MAD with the "
+                "fallbacks asked for: compute the spread yourself.",
+            ),
+            WrongAnswer(
+                """
                 def robust_z(X):
                     median = np.median(X, axis=0)
                     deviations = np.abs(X - median)
@@ -579,6 +664,13 @@ EXERCISES = [
                 "detector = make_pipeline(StandardScaler(), EllipticEnvelope())\n",
                 "Did you fit one ellipse to all the penguins? Three species make three clouds; "
                 "a single Gaussian shape calls the gaps between them normal.",
+            ),
+            WrongAnswer(
+                "from sklearn.ensemble import RandomForestClassifier\n\n"
+                "detector = RandomForestClassifier()\n",
+                "Did you train a classifier on the planted flags? A detector must find the odd "
+                "rows without being told which they are (real anomalies come unlabelled), so "
+                "the check marks every training row as normal (1); use an outlier detector.",
             ),
         ],
     ),
