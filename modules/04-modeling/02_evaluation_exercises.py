@@ -326,8 +326,8 @@ def _two_models_case(n: int, seed: int, num_resamples: int, gap: float) -> dict:
 
 
 _BOOT_CASES = [
-    _two_models_case(60, seed=11, num_resamples=20, gap=0.8),
-    _two_models_case(45, seed=12, num_resamples=10, gap=0.3),
+    _two_models_case(60, seed=11, num_resamples=10, gap=0.8),
+    _two_models_case(45, seed=12, num_resamples=6, gap=0.3),
 ]
 
 
