@@ -376,6 +376,16 @@ EXERCISES = [
                 "Did you return only the floor ρσ²? That is the limit for infinitely many models; "
                 "with B of them a term (1 − ρ)σ²/B remains (all of σ² for B = 1).",
             ),
+            WrongAnswer(
+                """
+                def ensemble_variance(sigma2, rho, num_models):
+                    B = num_models
+                    return (B * sigma2 + B * (B - 1) / 2 * rho * sigma2) / B**2
+                """,
+                "Did you count each pair of models once? The double sum over i and j holds both "
+                "Cov(f_i, f_j) and Cov(f_j, f_i): B(B − 1) covariance terms, not B(B − 1)/2. "
+                "Check: for ρ = 1 the mean of identical models must have variance σ².",
+            ),
         ],
     ),
     Exercise(
@@ -561,6 +571,39 @@ EXERCISES = [
                 "Did you stop before training the last survivor? Its final round is part of the "
                 "budget: it is the model you will use. Count `resource` for it as well.",
             ),
+            WrongAnswer(
+                """
+                def successive_halving(evaluate, candidates, min_resource, factor):
+                    survivors, resource, spent = list(candidates), min_resource, 0
+                    while True:
+                        scores = [evaluate(c, resource) for c in survivors]
+                        spent += resource
+                        if len(survivors) == 1:
+                            return survivors[0], spent
+                        ranked = sorted(range(len(survivors)), key=lambda i: scores[i], reverse=True)
+                        survivors = [survivors[i] for i in ranked[: math.ceil(len(survivors) / factor)]]
+                        resource *= factor
+                """,
+                "Did you add `resource` once per round? Every survivor is trained with it, so a "
+                "round spends `resource * len(survivors)`.",
+            ),
+            WrongAnswer(
+                """
+                def successive_halving(evaluate, candidates, min_resource, factor):
+                    survivors, resource, spent = list(candidates), min_resource, 0
+                    while True:
+                        scores = [evaluate(c, resource) for c in survivors]
+                        spent += resource * len(survivors)
+                        if len(survivors) == 1:
+                            return survivors[0], spent
+                        ranked = sorted(zip(scores, survivors), reverse=True)
+                        survivors = [c for _, c in ranked[: math.ceil(len(survivors) / factor)]]
+                        resource *= factor
+                """,
+                "Did you sort (score, candidate) pairs? On a tie Python then compares the "
+                "candidates themselves, so the name decides, not the order they were listed in. "
+                "Sort by the score alone with a stable sort: `sorted(..., key=..., reverse=True)`.",
+            ),
         ],
     ),
     Exercise(
@@ -592,9 +635,9 @@ EXERCISES = [
             ),
             WrongAnswer(
                 "model = HistGradientBoostingRegressor(**halving.best_params_)\n",
-                "Did you take the halving search's winner? It won a race of 8 and 24 rounds, "
-                "which deep trees lead; after the full number of rounds smaller trees do better. "
-                "Compare candidates with the number of rounds you will use.",
+                "Did you take the halving search's winner? It won races of 8, 24 and 72 rounds, "
+                "which deep trees lead; given more rounds, smaller trees do better. Compare "
+                "candidates with the number of rounds you will use.",
             ),
             WrongAnswer(
                 "model = HistGradientBoostingRegressor(max_depth=1)\n",
