@@ -69,6 +69,23 @@ def _greedy_cases():
             explore=np.array([False, False, False, True, False, False, True, False]),
             random_arms=np.array([1, 1, 1, 2, 0, 0, 2, 1]),
         ),
+        # an exploratory pull before every arm has been tried: `explore` rules from step 0 on,
+        # so a policy that first plays each arm once, whatever `explore` says, goes wrong
+        dict(
+            rewards=np.array(
+                [
+                    [0.0, 1.0, 1.0],
+                    [1.0, 0.0, 1.0],
+                    [0.0, 0.0, 1.0],
+                    [1.0, 1.0, 0.0],
+                    [1.0, 0.0, 0.0],
+                    [1.0, 0.0, 1.0],
+                    [0.0, 1.0, 1.0],
+                ]
+            ),
+            explore=np.array([False, True, False, False, False, False, False]),
+            random_arms=np.array([2, 0, 1, 1, 0, 2, 0]),
+        ),
     ]
     for seed, num_steps, means in [
         (1, 40, [0.2, 0.5, 0.7]),
@@ -115,6 +132,25 @@ def _commit_cases():
                 ]
             ),
             m=1,
+        )
+    )
+    # the test means tie (0.5 each): ties go to the lowest index; a decision that peeks at
+    # step m * K's reward (arm 0 pays 0 there) or at the whole table picks arm 1 instead
+    cases.append(
+        dict(
+            rewards=np.array(
+                [
+                    [1.0, 0.0],
+                    [0.0, 1.0],
+                    [0.0, 1.0],
+                    [1.0, 0.0],
+                    [0.0, 1.0],
+                    [0.0, 1.0],
+                    [0.0, 1.0],
+                    [0.0, 1.0],
+                ]
+            ),
+            m=2,
         )
     )
     # a test longer than the horizon: the policy never gets to commit
@@ -333,6 +369,51 @@ EXERCISES = [
                 "Did you skip the update after an exploratory pull? Its reward is information, "
                 "the reason to explore at all: add it to that arm's count and sum as for any "
                 "other pull.",
+            ),
+            WrongAnswer(
+                """
+                def run_epsilon_greedy(rewards, explore, random_arms):
+                    num_steps, num_arms = rewards.shape
+                    counts = np.zeros(num_arms)
+                    sums = np.zeros(num_arms)
+                    arms = np.zeros(num_steps, dtype=int)
+                    for t in range(num_steps):
+                        if t < num_arms:
+                            arm = t
+                        elif explore[t]:
+                            arm = random_arms[t]
+                        else:
+                            arm = np.argmax(sums / counts)
+                        counts[arm] += 1
+                        sums[arm] += rewards[t, arm]
+                        arms[t] = arm
+                    return arms
+                """,
+                "Did you play each arm once at the start, whatever `explore` says? The coin "
+                "flip comes first at every step, the first K included; only a greedy step "
+                "prefers an unplayed arm (estimate `np.inf`).",
+            ),
+            WrongAnswer(
+                """
+                def run_epsilon_greedy(rewards, explore, random_arms):
+                    num_steps, num_arms = rewards.shape
+                    counts = np.zeros(num_arms)
+                    estimates = np.zeros(num_arms)
+                    arms = np.zeros(num_steps, dtype=int)
+                    for t in range(num_steps):
+                        if explore[t]:
+                            arm = random_arms[t]
+                        else:
+                            arm = np.argmax(np.where(counts > 0, estimates, np.inf))
+                        counts[arm] += 1
+                        estimates[arm] += (rewards[t, arm] - estimates[arm]) / counts[arm]
+                        arms[t] = arm
+                    return arms
+                """,
+                "Did you update a running mean, Q += (r − Q) / n? It is the sample mean up to "
+                "rounding, but rounding can break a tie the other way (2/3 can come out as "
+                "0.6666666666666667 for one arm and 0.6666666666666666 for another). Keep "
+                "`counts` and `sums` and compare `sums / counts`, as the statement asks.",
             ),
         ],
         equivalent_mutants={
