@@ -127,3 +127,42 @@ def test_every_data_file_is_credited_with_its_checksum():
             f"data/{path.name} changed: its sha256 {digest} is not the one in data/PROVENANCE.md; "
             "record the new checksum and say how the file was changed"
         )
+
+
+def syllabus_skills() -> dict[str, list[str]]:
+    """Each module's skills, as listed in docs/syllabus.md (first column of its table)."""
+    skills: dict[str, list[str]] = {}
+    section = None
+    for line in (ROOT / "docs" / "syllabus.md").read_text().splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+            skills.setdefault(section, [])
+        elif section and line.startswith("|") and not set(line) <= set("|- "):
+            first = line.strip("|").split("|")[0].strip()
+            if not first.startswith("skill"):
+                skills[section].append(first)
+    return skills
+
+
+def test_every_syllabus_skill_maps_to_exercises_in_its_module_readme():
+    modules = sorted({p.parent for p in NOTEBOOKS if p.parent.parent.name == "modules"})
+    known = {exercise.id for exercise in EXERCISES}
+    skills = syllabus_skills()
+    for module in modules:
+        rows = {}
+        for line in (module / "README.md").read_text().splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.startswith("|") and len(cells) >= 3:
+                rows[cells[0]] = re.findall(r"\b\d\d\.\d\d\.\d+\b", cells[-1])
+        assert skills.get(module.name), f"docs/syllabus.md has no section '## {module.name}'"
+        for skill in skills[module.name]:
+            assert rows.get(skill), (
+                f"{module.name}/README.md: the syllabus skill '{skill}' has no row with exercise "
+                "ids in its 'Syllabus coverage' table"
+            )
+            unknown = set(rows[skill]) - known
+            assert not unknown, f"{module.name}/README.md maps '{skill}' to unknown ids {unknown}"
+        mapped = {i for ids in rows.values() for i in ids}
+        prefix = module.name[:2] + "."
+        unmapped = {i for i in known if i.startswith(prefix)} - mapped
+        assert not unmapped, f"{module.name}/README.md maps no syllabus skill to {sorted(unmapped)}"
