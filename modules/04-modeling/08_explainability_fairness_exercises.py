@@ -15,18 +15,6 @@ from sklearn.tree import DecisionTreeClassifier
 from mlcourse.exercise import Exercise, Frame, Function, WrongAnswer
 from mlcourse.layout import data_file
 
-
-class _CasePipeline(Pipeline):
-    """A fitted pipeline that equals its copies: `Function(keeps_inputs=True)` compares each
-    argument after the call with a copy taken before it, and a plain estimator compares by
-    identity (a copy never equals it). The data arguments are the ones the check watches."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    __hash__ = object.__hash__
-
-
 # --- cases: credit.csv (ISLR's 400 card holders), a new problem for the learner ------------------
 # Does a card holder carry a balance above $500? Fitted on rows 0-299, explained on rows 300-399
 # (an index that does not start at 0, so a pandas assignment that aligns on it shows).
@@ -37,27 +25,17 @@ _CREDIT_X = _credit[["Income", "Limit", "Age"]].assign(
 _CREDIT_Y = (_credit["Balance"] > 500).astype(int)
 _X_FIT, _Y_FIT = _CREDIT_X.iloc[:300], _CREDIT_Y.iloc[:300]
 _X_NEW, _Y_NEW = _CREDIT_X.iloc[300:], _CREDIT_Y.iloc[300:]
-_LOGISTIC = _CasePipeline(
-    [("scale", StandardScaler()), ("logistic", LogisticRegression(C=0.05))]
-).fit(_X_FIT, _Y_FIT)
-_TREE = _CasePipeline([("tree", DecisionTreeClassifier(max_depth=3, random_state=0))]).fit(
+_LOGISTIC = Pipeline([("scale", StandardScaler()), ("logistic", LogisticRegression(C=0.05))]).fit(
+    _X_FIT, _Y_FIT
+)
+_TREE = Pipeline([("tree", DecisionTreeClassifier(max_depth=3, random_state=0))]).fit(
     _X_FIT, _Y_FIT
 )
 _order_rng = np.random.default_rng(8)
 
 
-# Scorers as plain functions: a copy of a function is the function itself, so the check that the
-# arguments are left unchanged compares them as equal (a scorer object compares by identity).
-def neg_log_loss(model, X, y):
-    return get_scorer("neg_log_loss")(model, X, y)
-
-
-def roc_auc(model, X, y):
-    return get_scorer("roc_auc")(model, X, y)
-
-
-def accuracy(model, X, y):
-    return get_scorer("accuracy")(model, X, y)
+# scikit-learn's scorer objects, as the learner meets them (`get_scorer`, `scoring=...`)
+neg_log_loss, roc_auc, accuracy = map(get_scorer, ["neg_log_loss", "roc_auc", "accuracy"])
 
 
 _DROP_CASES = [
@@ -73,6 +51,10 @@ _DROP_CASES = [
         model=_TREE, X=_X_NEW.iloc[:60], y=_Y_NEW.iloc[:60], column="Limit",
         order=_order_rng.permutation(60), scorer=accuracy,
     ),
+    dict(  # a shuffle that *helps*: 2 more of 100 right, so the importance is negative (-0.02)
+        model=_LOGISTIC, X=_X_NEW, y=_Y_NEW, column="Age",
+        order=np.random.default_rng(30).permutation(100), scorer=accuracy,
+    ),
     dict(  # the identity order: nothing moves, nothing is lost
         model=_LOGISTIC, X=_X_NEW.iloc[:40], y=_Y_NEW.iloc[:40], column="Age",
         order=np.arange(40), scorer=neg_log_loss,
@@ -87,7 +69,7 @@ _PD_CASES = [
 ]
 
 # background rows that are not the scaler's training rows, so their mean is not the scaler's
-_LOGISTIC_WIDE = _CasePipeline(
+_LOGISTIC_WIDE = Pipeline(
     [("scale", StandardScaler()), ("logistic", LogisticRegression(C=1.0))]
 ).fit(_X_FIT[["Income", "Limit"]], _Y_FIT)
 _CONTRIBUTION_CASES = [
@@ -153,6 +135,11 @@ _THRESHOLD_CASES = [
         max_fpr=0.1,
     ),
     dict(scores=[0.3, 0.6, 0.6, 0.9], y_true=[0, 1, 0, 1], max_fpr=0.5),  # plain lists
+    dict(  # the top score is a negative and no false positive is allowed: flag nobody (inf)
+        scores=np.array([0.4, 0.95, 0.7, 0.2, 0.6]),
+        y_true=np.array([1, 0, 1, 0, 0]),
+        max_fpr=0.0,
+    ),
 ]
 
 EXERCISES = [
@@ -164,9 +151,9 @@ EXERCISES = [
             "Score the model on the data as it is, then on a copy of `X` in which only the "
             "values of `column` are put in the new order; the importance is how much the score "
             "fell. Scorers are called as `scorer(model, X, y)`, higher is better.",
-            "`X.assign(**{column: X[column].to_numpy()[order]})` builds the copy. A pandas "
-            "Series put back into a table lines up by its index labels, which would undo your "
-            "shuffle: `.to_numpy()` drops them.",
+            "`X.assign(...)` returns a new table with one column replaced. Give it the column's "
+            "values as a NumPy array indexed by `order`: a pandas Series put back into a table "
+            "lines up by its index labels, which would undo your shuffle.",
         ],
         solution="""
             def permutation_drop(model, X, y, column, order, scorer):
@@ -216,6 +203,16 @@ EXERCISES = [
                 "row to another row's label at once; permutation importance moves the values of "
                 "one column only, and keeps the others in place.",
             ),
+            WrongAnswer(
+                """
+                def permutation_drop(model, X, y, column, order, scorer):
+                    shuffled = X.assign(**{column: X[column].to_numpy()[order]})
+                    return abs(scorer(model, X, y) - scorer(model, shuffled, y))
+                """,
+                "Did you take the absolute value of the change? A shuffle can *improve* the "
+                "score by chance when the model barely uses the column; the importance is then "
+                "negative, which says the column is noise to this model. Return the signed drop.",
+            ),
         ],
     ),
     Exercise(
@@ -225,8 +222,9 @@ EXERCISES = [
         hints=[
             "For one grid value v: set `column` to v in *every* row of a copy of `X`, predict "
             "the probability of class 1 for all rows, and average. Repeat for each grid value.",
-            "`model.predict_proba(X.assign(**{column: v}))[:, 1].mean()` is one point of the "
-            "curve; collect them in a list over `grid` and return `np.array(...)` of it.",
+            "`X.assign(**{column: v})` is a copy of `X` with the column set to `v` in every "
+            "row. `predict_proba` returns one column per class; class 1 is the second. One "
+            "mean per grid value, in the grid's order.",
         ],
         solution="""
             def partial_dependence_curve(model, X, column, grid):
@@ -291,8 +289,9 @@ EXERCISES = [
         hints=[
             "In log-odds the model is b + Σ w_j z_j with z the standardised features: "
             "`model[:-1].transform(...)` standardises, `model[-1].coef_[0]` holds the w_j.",
-            "A feature's contribution is w_j times how far the customer's z_j lies from the "
-            "*background's* mean z_j: `coef * (z_x[0] - z_background.mean(axis=0))`.",
+            "The background's mean log-odds is b + Σ w_j (mean of z_j over the background's "
+            "rows), so the intercept cancels in the difference and each feature keeps its own "
+            "term. Average the background's z over its rows (axis 0), not over its features.",
         ],
         solution="""
             def logit_contributions(model, X_background, x):
@@ -486,6 +485,19 @@ EXERCISES = [
                 """,
                 "Did you count a negative as flagged only when its score is *above* t? Rows are "
                 "flagged when `score >= t`, so a negative scoring exactly t is a false positive.",
+            ),
+            WrongAnswer(
+                """
+                def fpr_threshold(scores, y_true, max_fpr):
+                    scores = np.asarray(scores, dtype=float)
+                    negatives = scores[np.asarray(y_true) == 0]
+                    candidates = np.unique(scores)
+                    fpr = (negatives >= candidates[:, None]).mean(axis=1)
+                    return candidates[np.argmax(fpr <= max_fpr)]
+                """,
+                "Did you leave `np.inf` out of the candidates? When even the top score is a "
+                "negative and the cap allows none, no score works; `np.argmax` of an all-False "
+                "array is 0, which returns the *smallest* score and flags everybody.",
             ),
         ],
     ),
