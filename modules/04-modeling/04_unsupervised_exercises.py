@@ -661,8 +661,8 @@ EXERCISES = [
                 "a single Gaussian shape calls the gaps between them normal.",
             ),
             WrongAnswer(
-                "from sklearn.ensemble import RandomForestClassifier\n\n"
-                "detector = RandomForestClassifier()\n",
+                "from sklearn.neighbors import KNeighborsClassifier\n\n"
+                "detector = make_pipeline(StandardScaler(), KNeighborsClassifier())\n",
                 "Did you train a classifier on the planted flags? A detector must find the odd "
                 "rows without being told which they are (real anomalies come unlabelled), so "
                 "the check marks every training row as normal (1); use an outlier detector.",
