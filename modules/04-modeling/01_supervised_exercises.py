@@ -13,7 +13,6 @@ from mlcourse.comparators.base import _raised, call_signature, copied
 from mlcourse.exercise import (
     Close,
     Comparator,
-    Exact,
     Exercise,
     Function,
     Model,
@@ -22,6 +21,51 @@ from mlcourse.exercise import (
 )
 from mlcourse.layout import data_file
 
+# --- 04.01.1: choose on validation rows, report on test rows ----------------------------------
+
+
+def _choose_k_cases() -> list[dict]:
+    """Two cases: the notebook's tumour split, and a made-up line of 60 points whose validation and
+    test rows sit next to "islands" of 1, 2, 3 and 4 flipped labels (an island of m points
+    decides the vote at its centre for k <= 2m - 1), placed so that by construction every
+    recorded mistake returns something else than the reference, with no ties at any maximum or
+    minimum: validation accuracy peaks at k = 5 alone and is lowest at k = 9, test accuracy
+    peaks at k = 3 alone, training accuracy at k = 1, and adding the validation rows to the
+    training rows flips the k = 5 prediction at 27.8 (test accuracy 2/3 -> 1/3)."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_rest, y_train, y_rest = train_test_split(
+        X, y, test_size=0.4, random_state=66, stratify=y
+    )
+    X_val, X_test, y_val, y_test = train_test_split(
+        X_rest, y_rest, test_size=0.5, random_state=66, stratify=y_rest
+    )
+    line_labels = np.zeros(60, dtype=int)
+    line_labels[[5, 15, 16, 25, 26, 27, 35, 36, 37, 38, 47]] = 1  # islands of 1, 2, 3, 4 and 1
+    return [
+        dict(
+            ks=[1, 3, 5, 7, 9],
+            X_train=np.arange(60.0).reshape(-1, 1),
+            y_train=line_labels,
+            X_val=np.array([[26.1], [5.2], [15.6], [36.4], [47.3]]),
+            y_val=np.array([1, 0, 0, 1, 1]),
+            X_test=np.array([[15.4], [5.3], [27.8]]),
+            y_test=np.array([1, 0, 0]),
+        ),
+        dict(
+            ks=list(range(1, 31, 2)),
+            X_train=X_train,
+            y_train=y_train,
+            X_val=X_val,
+            y_val=y_val,
+            X_test=X_test,
+            y_test=y_test,
+        ),
+    ]
+
+
 # --- 04.01.3: forward splits by whole days -------------------------------------------------------
 
 
@@ -29,6 +73,8 @@ def _positions(rows: Any, n_rows: int, part: str, fold: int) -> tuple[list[int] 
     """Sorted row positions of one side of a fold, or (None, why they are not positions)."""
     array = np.asarray(rows)
     where = f"fold {fold}'s {part} rows"
+    if array.ndim == 1 and array.size == 0:
+        return [], ""  # an empty side: `_problem` says so
     if array.dtype.kind == "b":
         return None, (
             f"{where} are a boolean mask; return row positions instead (`np.flatnonzero(mask)`)."
@@ -39,9 +85,19 @@ def _positions(rows: Any, n_rows: int, part: str, fold: int) -> tuple[list[int] 
             f"{compare.short_repr(array)}. Did you return days instead of the positions of "
             "their rows?"
         )
-    if array.size and (array.min() < 0 or array.max() >= n_rows):
-        return None, f"{where} include position {int(array.max())}, but there are {n_rows} rows."
-    return sorted(int(i) for i in array), ""
+    outside = array[(array < 0) | (array >= n_rows)]
+    if outside.size:
+        return None, (
+            f"{where} include position {int(outside[0])}, but the positions of {n_rows} rows "
+            f"run from 0 to {n_rows - 1}."
+        )
+    positions = sorted(int(i) for i in array)
+    twice = [a for a, b in zip(positions, positions[1:]) if a == b]
+    if twice:
+        return None, (
+            f"{where} list position {twice[0]} more than once; each row belongs once to a side."
+        )
+    return positions, ""
 
 
 def _problem(folds: list, days: np.ndarray) -> str:
@@ -73,7 +129,8 @@ def _problem(folds: list, days: np.ndarray) -> str:
 class ForwardSplits(Comparator):
     """A function returning cross-validation folds, ``[(train_rows, test_rows), ...]``, called on
     each case: folds must hold whole days, train only on earlier days, and equal the reference's
-    (row positions compared as sets; a generator of pairs is read as a list)."""
+    (each side's row positions compared as sets, none listed twice; a generator of pairs is read
+    as a list). Observations are lists, ints and strings, so they survive the grader's JSON."""
 
     cases: tuple
 
@@ -84,8 +141,7 @@ class ForwardSplits(Comparator):
         for case in self.cases:
             days = np.asarray(case["days"])
             try:
-                result = value(**copied(case))
-                pairs = [tuple(pair) for pair in result]
+                pairs = list(value(**copied(case)))
             except NotImplementedError:
                 raise Unfinished from None
             except Exception as err:  # noqa: BLE001 - the learner's code failed: say how
@@ -93,8 +149,11 @@ class ForwardSplits(Comparator):
                 continue
             folds, problem = [], ""
             for index, pair in enumerate(pairs):
-                if len(pair) != 2:
-                    problem = f"fold {index} is not a (train, test) pair."
+                if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2:
+                    problem = (
+                        f"fold {index} is {compare.short_repr(pair)}, not a (train_rows, "
+                        "test_rows) pair: return a list with one such pair per fold."
+                    )
                     break
                 train, why = _positions(pair[0], len(days), "training", index)
                 test, why_test = _positions(pair[1], len(days), "test", index)
@@ -244,40 +303,82 @@ def carseats_wide() -> tuple:
     return X_train, y_train, X_test, y_test
 
 
+def smarket_wide() -> tuple:
+    """A table with no signal to find: the S&P 500's daily return (`Today`, smarket.csv) from the
+    five previous days' returns and the volume, with their squares and pairwise products (27
+    columns); 100 days to learn from, 1,150 held out. A penalty chosen by CV shrinks nearly to
+    the mean here (R² about -0.04); a fixed penalty that suits the store table overfits (alpha
+    = 10: R² -0.20; 31.6: -0.13)."""
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import PolynomialFeatures
+
+    market = pd.read_csv(data_file("smarket.csv"))
+    lags = market[["Lag1", "Lag2", "Lag3", "Lag4", "Lag5", "Volume"]].to_numpy()
+    X = PolynomialFeatures(2, include_bias=False).fit_transform(lags)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, market["Today"].to_numpy(), train_size=100, random_state=0
+    )
+    return X_train, y_train, X_test, y_test
+
+
+@dataclass(frozen=True)
+class OnEach(Comparator):
+    """One model judged by several `Model` checks, one per data set, in order: correct only if it
+    passes every one (a hyperparameter fixed by hand can suit one data set, not all)."""
+
+    checks: tuple  # ((label, Model), ...)
+
+    def observe(self, name, value):
+        return {label: check.observe(name, value) for label, check in self.checks}
+
+    def diff(self, name, observed, expected):
+        for label, check in self.checks:
+            reason = check.diff(name, observed[label], expected[label])
+            if reason:
+                return f"on {label}: {reason}"
+        return None
+
+    def matches(self, observed, recorded):
+        return all(check.matches(observed[label], recorded[label]) for label, check in self.checks)
+
+
 EXERCISES = [
     Exercise(
         id="04.01.1",
         title="Choose on validation rows, report on test rows",
-        checks={"best_k": Exact(), "test_accuracy": Close()},
+        checks={"choose_k": Function(cases=_choose_k_cases())},
         hints=[
             "Fit one pipeline per k on `X_train, y_train` and score it with "
             "`.score(X_val, y_val)`; keep the scores in a list in the order of `ks`.",
-            "`np.argmax` returns the first position of the largest score, which is the smallest "
-            "k on a tie because `ks` is increasing. Fit the pipeline for that k on the training "
-            "rows again and score it once on `X_test, y_test`.",
+            "`np.argmax` of that list is a *position* in `ks`, and `ks[position]` the k. The "
+            "test rows come in only at the end: fit the pipeline for that k on the training "
+            "rows and score it once on `X_test, y_test`.",
         ],
         solution="""
-            val_scores = [
-                make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
-                .fit(X_train, y_train)
-                .score(X_val, y_val)
-                for k in ks
-            ]
-            best_k = ks[int(np.argmax(val_scores))]
-            chosen = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=best_k))
-            test_accuracy = chosen.fit(X_train, y_train).score(X_test, y_test)
+            def choose_k(ks, X_train, y_train, X_val, y_val, X_test, y_test):
+                \"\"\"(best_k, test_accuracy): k chosen on the validation rows, scored once on the test rows.\"\"\"
+                val_scores = [
+                    make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
+                    .fit(X_train, y_train)
+                    .score(X_val, y_val)
+                    for k in ks
+                ]
+                best_k = ks[int(np.argmax(val_scores))]
+                chosen = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=best_k))
+                return best_k, chosen.fit(X_train, y_train).score(X_test, y_test)
         """,
         wrong_answers=[
             WrongAnswer(
                 """
-                test_scores = [
-                    make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
-                    .fit(X_train, y_train)
-                    .score(X_test, y_test)
-                    for k in ks
-                ]
-                best_k = ks[int(np.argmax(test_scores))]
-                test_accuracy = max(test_scores)
+                def choose_k(ks, X_train, y_train, X_val, y_val, X_test, y_test):
+                    test_scores = [
+                        make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
+                        .fit(X_train, y_train)
+                        .score(X_test, y_test)
+                        for k in ks
+                    ]
+                    return ks[int(np.argmax(test_scores))], max(test_scores)
                 """,
                 "Did you choose k by its test accuracy? Then the test rows took part in the "
                 "choice and the winner's test score is flattering, as in the coin-flip "
@@ -285,54 +386,87 @@ EXERCISES = [
             ),
             WrongAnswer(
                 """
-                train_scores = [
-                    make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
-                    .fit(X_train, y_train)
-                    .score(X_train, y_train)
-                    for k in ks
-                ]
-                best_k = ks[int(np.argmax(train_scores))]
-                chosen = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=best_k))
-                test_accuracy = chosen.fit(X_train, y_train).score(X_test, y_test)
+                def choose_k(ks, X_train, y_train, X_val, y_val, X_test, y_test):
+                    train_scores = [
+                        make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
+                        .fit(X_train, y_train)
+                        .score(X_train, y_train)
+                        for k in ks
+                    ]
+                    best_k = ks[int(np.argmax(train_scores))]
+                    chosen = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=best_k))
+                    return best_k, chosen.fit(X_train, y_train).score(X_test, y_test)
                 """,
                 "Did you choose k by training accuracy? With k = 1 every training row is its own "
                 "nearest neighbour, so it always wins there; judge each k on the validation rows.",
             ),
             WrongAnswer(
                 """
-                val_scores = [
-                    make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
-                    .fit(X_train, y_train)
-                    .score(X_val, y_val)
-                    for k in ks
-                ]
-                best_k = ks[int(np.argmax(val_scores))]
-                test_accuracy = max(val_scores)
+                def choose_k(ks, X_train, y_train, X_val, y_val, X_test, y_test):
+                    val_scores = [
+                        make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
+                        .fit(X_train, y_train)
+                        .score(X_val, y_val)
+                        for k in ks
+                    ]
+                    return ks[int(np.argmax(val_scores))], max(val_scores)
                 """,
                 "Did you report the winner's validation accuracy? It was chosen because it is the "
-                "highest of 15, so it flatters; `test_accuracy` is the chosen model's score on the "
-                "test rows.",
+                "highest of them all, so it flatters; the second value is the chosen model's score "
+                "on the test rows.",
             ),
             WrongAnswer(
                 """
-                val_scores = [
-                    make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
-                    .fit(X_train, y_train)
-                    .score(X_val, y_val)
-                    for k in ks
-                ]
-                best_k = ks[int(np.argmax(val_scores))]
-                chosen = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=best_k))
-                X_both, y_both = np.vstack([X_train, X_val]), np.concatenate([y_train, y_val])
-                test_accuracy = chosen.fit(X_both, y_both).score(X_test, y_test)
+                def choose_k(ks, X_train, y_train, X_val, y_val, X_test, y_test):
+                    val_scores = [
+                        make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
+                        .fit(X_train, y_train)
+                        .score(X_val, y_val)
+                        for k in ks
+                    ]
+                    best_k = ks[int(np.argmax(val_scores))]
+                    chosen = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=best_k))
+                    X_both, y_both = np.vstack([X_train, X_val]), np.concatenate([y_train, y_val])
+                    return best_k, chosen.fit(X_both, y_both).score(X_test, y_test)
                 """,
                 "Did you refit the chosen model on the training and validation rows together? "
                 "That is a sound last step before deployment, but this exercise asks for the "
                 "model fitted on `X_train` alone, the one whose k was chosen.",
             ),
+            WrongAnswer(
+                """
+                def choose_k(ks, X_train, y_train, X_val, y_val, X_test, y_test):
+                    val_scores = [
+                        make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=k))
+                        .fit(X_train, y_train)
+                        .score(X_val, y_val)
+                        for k in ks
+                    ]
+                    best_k = int(np.argmax(val_scores))
+                    chosen = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=best_k))
+                    return best_k, chosen.fit(X_train, y_train).score(X_test, y_test)
+                """,
+                "Did you return the position of the best score? `np.argmax` gives an index into "
+                "`ks`; the k itself is `ks[index]`.",
+            ),
+            WrongAnswer(
+                """
+                def choose_k(ks, X_train, y_train, X_val, y_val, X_test, y_test):
+                    val_scores = [
+                        KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train).score(X_val, y_val)
+                        for k in ks
+                    ]
+                    best_k = ks[int(np.argmax(val_scores))]
+                    chosen = KNeighborsClassifier(n_neighbors=best_k)
+                    return best_k, chosen.fit(X_train, y_train).score(X_test, y_test)
+                """,
+                "Did you leave out the StandardScaler? The tumour measurements have very "
+                "different units, so without it the largest ones decide which rows are near; "
+                "use the pipeline `make_pipeline(StandardScaler(), KNeighborsClassifier(...))`.",
+            ),
         ],
         equivalent_mutants={
-            "line 7: `int(np.argmax(val_scores))` -> `np.argmax(val_scores)`": (
+            "line 9: `int(np.argmax(val_scores))` -> `np.argmax(val_scores)`": (
                 "A list accepts a NumPy integer as an index; `int` only makes the position a "
                 "plain Python int, and `ks[...]` returns the same element either way."
             ),
@@ -364,6 +498,13 @@ EXERCISES = [
                 "Did you shuffle the hours into folds? That is the optimistic estimate above: "
                 "the tree sees other hours of each validation day. Keep the days whole with "
                 "GroupKFold and `groups=days`.",
+            ),
+            WrongAnswer(
+                "cv_by_day = cross_val_score(tree_bikes, X_bikes, y_bikes, "
+                "cv=GroupKFold(5, shuffle=True, random_state=0), groups=days)\n",
+                "Did you shuffle the days (`shuffle=True`)? That also keeps each day whole and is "
+                "a sound choice, but it deals the days into other folds than the ones this check "
+                "scores; use the splitter with its defaults, as the exercise asks.",
             ),
             WrongAnswer(
                 "cv_by_day = cross_val_score(tree_bikes, X_bikes, y_bikes, cv=GroupKFold(5), "
@@ -580,7 +721,20 @@ EXERCISES = [
     Exercise(
         id="04.01.5",
         title="A ridge penalty chosen by cross-validation, inside the model",
-        checks={"model": Model(carseats_wide, at_least=0.83, metric="r2", seeds=(0,))},
+        checks={
+            "model": OnEach(
+                (
+                    (
+                        "the store table",
+                        Model(carseats_wide, at_least=0.8, metric="r2", seeds=(0,)),
+                    ),
+                    (
+                        "the S&P 500 table",
+                        Model(smarket_wide, at_least=-0.06, metric="r2", seeds=(0,)),
+                    ),
+                )
+            )
+        },
         hints=[
             "The penalty only means the same for every column when the columns share a scale: "
             "put a `StandardScaler` first in a pipeline.",
@@ -599,6 +753,19 @@ EXERCISES = [
                 "cross-validation choose its strength.",
             ),
             WrongAnswer(
+                "model = make_pipeline(StandardScaler(), RidgeCV())\n",
+                "Did you leave out `alphas=alphas`, or fix `alpha=10` by hand? RidgeCV's default "
+                "grid (0.1, 1, 10) stops at 10, the penalty that suits the store table; on the "
+                "S&P 500 table, which has nothing to find, it fits noise. Give RidgeCV the wide "
+                "grid `alphas`, so that cross-validation can also choose to shrink hard.",
+            ),
+            WrongAnswer(
+                "model = make_pipeline(StandardScaler(), Ridge(alpha=30))\n",
+                "Did you fix alpha by hand, at a value that suits the store table? On the S&P 500 "
+                "table, which has nothing to find, the same penalty fits noise; a model that "
+                "chooses alpha by cross-validation on whatever rows it is fitted on adapts to both.",
+            ),
+            WrongAnswer(
                 "model = make_pipeline(StandardScaler(), Ridge())\n",
                 "Did you keep Ridge's default `alpha=1.0`? It is a guess, and too weak here; let "
                 "cross-validation on the training rows choose alpha from `alphas`.",
@@ -610,12 +777,5 @@ EXERCISES = [
                 "hard and barely touches others; standardise first, inside the pipeline.",
             ),
         ],
-        equivalent_mutants={
-            "line 1: keyword `alphas=alphas` dropped from `RidgeCV`": (
-                "RidgeCV's default grid (0.1, 1, 10) is itself a penalty chosen by "
-                "cross-validation, as the exercise asks; the check judges behaviour (held-out R² "
-                "of a model that tunes itself), not the grid."
-            ),
-        },
     ),
 ]
