@@ -186,8 +186,10 @@ _BLOCK_CONFIGS = ((16, 4, 32), (12, 3, 20))  # (d_model, num_heads, d_ff)
 _SEQ_LEN, _CUT = 7, 3  # the check changes positions _CUT.. and watches positions before it
 
 
-def _problem(code: str, message: str) -> dict:
-    return {"problem": code, "message": message}
+def _problem(code: str, message: str, detail=None) -> dict:
+    """A block that fails before its outputs can be compared; ``detail`` tells two mistakes with
+    the same code apart (NaN at position 0 or at the last position are different mistakes)."""
+    return {"problem": code, "message": message, "detail": detail}
 
 
 @dataclass(frozen=True)
@@ -247,10 +249,12 @@ class BlockClass(Comparator):
                     "return a tensor of the shape it was given, so that blocks can be stacked.",
                 )
             if torch.isnan(out).any():
+                positions = torch.isnan(out).any(dim=2).any(dim=0).nonzero().flatten().tolist()
                 return _problem(
                     "nan",
-                    f"`{call}` returned NaN at {int(torch.isnan(out).sum())} of {out.numel()} "
-                    "places: some position may attend to no position at all.",
+                    f"`{call}` returned NaN at positions {positions} (of 0 to {_SEQ_LEN - 1}): "
+                    "a position whose scores are all masked attends to no position at all.",
+                    positions,
                 )
             if not torch.allclose(out[:, :_CUT], out_later[:, :_CUT], rtol=1e-5, atol=1e-6):
                 return _problem(
@@ -296,7 +300,7 @@ class BlockClass(Comparator):
 
     def matches(self, observed, recorded):
         if "problem" in observed or "problem" in recorded:
-            return observed.get("problem") == recorded.get("problem")
+            return all(observed.get(k) == recorded.get(k) for k in ("problem", "detail"))
         return self.diff("value", observed, recorded) is None
 
 
@@ -480,6 +484,22 @@ EXERCISES = [
             ),
             WrongAnswer(
                 "def attention(Q, K, V, mask=None):\n"
+                "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.shape[-1])\n"
+                "    if mask is not None:\n"
+                "        scores = scores.masked_fill(~mask, 0.0)\n"
+                "    return torch.softmax(scores, dim=-1) @ V\n",
+                "Did you set the blocked scores to 0? A score of 0 still gets the weight e⁰ = 1 "
+                "before normalising; only minus infinity gives a weight of exactly 0.",
+            ),
+            WrongAnswer(
+                "def attention(Q, K, V, mask=None):\n"
+                "    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.shape[-1])\n"
+                "    return torch.softmax(scores, dim=-1) @ V\n",
+                "Did you ignore `mask`? The cases without a mask pass, the masked ones do not: "
+                "blank out the scores where the mask is False before the softmax.",
+            ),
+            WrongAnswer(
+                "def attention(Q, K, V, mask=None):\n"
                 "    return F.scaled_dot_product_attention(Q, K, V, attn_mask=mask)\n",
                 _SDPA_MESSAGE,
             ),
@@ -636,8 +656,10 @@ EXERCISES = [
                         X = X + self.attn(H, H, H)[0]
                         return X + self.mlp(self.ln2(X))
                 """,
-                "Did you leave out the causal mask? Without it every position attends to the "
-                "whole sequence, the characters it is meant to predict included.",
+                "Did you leave out the causal mask, or pass one that blocks nothing? Without it "
+                "every position attends to the whole sequence, the characters it is meant to "
+                "predict included. (A float mask is added to the scores: 1s above the diagonal "
+                "only nudge them; a boolean mask, True above the diagonal, blocks them.)",
             ),
             WrongAnswer(
                 """
@@ -660,6 +682,28 @@ EXERCISES = [
                 "Did you pass True for the pairs that may attend? `nn.MultiheadAttention` reads "
                 "a boolean mask the other way round from `F.scaled_dot_product_attention`: True "
                 "means blocked. Block the positions above the diagonal.",
+            ),
+            WrongAnswer(
+                """
+                class TransformerBlock(nn.Module):
+                    def __init__(self, d_model, num_heads, d_ff):
+                        super().__init__()
+                        self.ln1 = nn.LayerNorm(d_model)
+                        self.attn = nn.MultiheadAttention(d_model, num_heads, batch_first=True)
+                        self.ln2 = nn.LayerNorm(d_model)
+                        self.mlp = nn.Sequential(nn.Linear(d_model, d_ff), nn.GELU(),
+                                                 nn.Linear(d_ff, d_model))
+
+                    def forward(self, X):
+                        L = X.shape[1]
+                        blocked = torch.triu(torch.ones(L, L, dtype=torch.bool))
+                        H = self.ln1(X)
+                        X = X + self.attn(H, H, H, attn_mask=blocked)[0]
+                        return X + self.mlp(self.ln2(X))
+                """,
+                "Did you block the diagonal too? `torch.triu` keeps the diagonal unless told "
+                "`diagonal=1`, so position 0 may attend to nothing. Position i may read itself: "
+                "block only the pairs j > i.",
             ),
             WrongAnswer(
                 """
