@@ -35,8 +35,11 @@ class Settings:
     serve_months: tuple[int, ...] = (5, 6, 7, 8)
     holdout_fraction: float = 0.2
     random_state: int = 42
-    # Gate: the challenger must beat the champion's holdout MAE by this relative margin.
-    min_improvement: float = 0.01
+    # Gate: a paired bootstrap of the per-row absolute-error difference (challenger minus
+    # champion) on the same holdout, seeded by `random_state`; the challenger is promoted only
+    # when the upper bound of this two-sided interval is below 0.
+    gate_confidence: float = 0.95
+    gate_resamples: int = 2_000
     # Retraining rule used by the monitor.
     psi_threshold: float = PSI_THRESHOLD
     mae_degradation: float = MAE_DEGRADATION
@@ -46,6 +49,20 @@ class Settings:
     def __post_init__(self):
         object.__setattr__(self, "data_path", Path(self.data_path))
         object.__setattr__(self, "runs_dir", Path(self.runs_dir))
+        if not 0 < self.gate_confidence < 1:
+            raise ValueError(
+                f"gate_confidence: expected a fraction in (0, 1) such as 0.95, "
+                f"got {self.gate_confidence}"
+            )
+        if isinstance(self.gate_resamples, bool) or not isinstance(self.gate_resamples, int):
+            raise ValueError(
+                f"gate_resamples: expected an integer such as 2000, got {self.gate_resamples!r}"
+            )
+        if self.gate_resamples < 100:
+            raise ValueError(
+                f"gate_resamples: expected at least 100 resamples for a stable interval "
+                f"(2000 is the default), got {self.gate_resamples}"
+            )
 
     @property
     def tracking_uri(self) -> str:

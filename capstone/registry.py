@@ -5,12 +5,33 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 
 from capstone.config import Settings, configure_mlflow, use_store
+from capstone.data import FEATURE_COLUMNS, TARGET
 from capstone.train import evaluate
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PairedInterval:
+    """A paired bootstrap interval of the mean per-row error difference (challenger - champion).
+
+    Negative differences favour the challenger; `high < 0` means it is better with `confidence`.
+    """
+
+    mean_difference: float
+    low: float
+    high: float
+    confidence: float
+    resamples: int
+    rows: int
+    seed: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -24,7 +45,8 @@ class GateDecision:
     challenger_metrics: dict
     champion_metrics: dict
     holdout_rows: int
-    min_improvement: float
+    # None when there was no champion to compare with.
+    interval: PairedInterval | None
     run_id: str = ""
 
     def as_dict(self) -> dict:
@@ -102,37 +124,125 @@ def load_version(version: str, settings: Settings):
     return load_model(version_uri(version, settings), settings)
 
 
-def decide(challenger: dict, champion: dict | None, min_improvement: float) -> tuple[bool, str]:
-    """Pure rule: promote when the challenger's MAE beats the champion's by `min_improvement`."""
-    if champion is None:
-        return True, "no champion yet"
-    needed = champion["mae"] * (1 - min_improvement)
-    if challenger["mae"] < needed:
-        return True, (
-            f"challenger MAE {challenger['mae']:.2f} < {needed:.2f} "
-            f"(champion MAE {champion['mae']:.2f} minus {min_improvement:.0%})"
+def _validate_errors(name: str, errors) -> np.ndarray:
+    values = np.asarray(errors, dtype=float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"{name}: expected a non-empty 1-D array of per-row errors, got shape {values.shape}; "
+            "pass one absolute error per holdout row"
         )
-    return False, (
-        f"challenger MAE {challenger['mae']:.2f} does not beat {needed:.2f} "
-        f"(champion MAE {champion['mae']:.2f} minus {min_improvement:.0%})"
+    if not np.all(np.isfinite(values)):
+        bad = int(np.sum(~np.isfinite(values)))
+        raise ValueError(
+            f"{name}: expected finite errors, got {bad} NaN or infinite value(s) of {values.size}; "
+            "a model predicted NaN/inf or the holdout has missing labels: drop or fix those rows "
+            "before the gate"
+        )
+    return values
+
+
+def paired_bootstrap(
+    challenger_errors,
+    champion_errors,
+    *,
+    confidence: float,
+    resamples: int,
+    seed: int,
+) -> PairedInterval:
+    """Percentile bootstrap interval of mean(challenger_errors - champion_errors).
+
+    The two arrays hold errors on the SAME rows, in the same order: the rows are resampled
+    together (paired), so the hour-to-hour variation both models share cancels out. Vectorised:
+    each block of resamples is one matrix of row indices. Same inputs and seed, same interval.
+    """
+    challenger = _validate_errors("challenger_errors", challenger_errors)
+    champion = _validate_errors("champion_errors", champion_errors)
+    if challenger.shape != champion.shape:
+        raise ValueError(
+            f"paired errors: expected the same rows for both models, got {challenger.size} "
+            f"challenger and {champion.size} champion errors; score both on the same holdout"
+        )
+    if not 0 < confidence < 1:
+        raise ValueError(
+            f"confidence: expected a fraction in (0, 1) such as 0.95, got {confidence}"
+        )
+    if int(resamples) != resamples or resamples < 1:
+        raise ValueError(f"resamples: expected a positive integer such as 2000, got {resamples}")
+    resamples = int(resamples)
+    differences = challenger - champion
+    rows = differences.size
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    block = max(1, 4_000_000 // rows)  # at most ~4 million indices in memory at once
+    for start in range(0, resamples, block):
+        stop = min(start + block, resamples)
+        indices = rng.integers(0, rows, size=(stop - start, rows))
+        means[start:stop] = differences[indices].mean(axis=1)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return PairedInterval(
+        mean_difference=float(differences.mean()),
+        low=float(low),
+        high=float(high),
+        confidence=float(confidence),
+        resamples=resamples,
+        rows=rows,
+        seed=int(seed),
     )
+
+
+def decide(interval: PairedInterval | None) -> tuple[bool, str]:
+    """Pure rule: promote when the challenger's error is lower with the interval's confidence.
+
+    `interval` is the paired bootstrap interval of challenger minus champion error (None when
+    there is no champion): promote only when its upper bound is below 0.
+    """
+    if interval is None:
+        return True, "no champion yet"
+    described = (
+        f"mean error difference {interval.mean_difference:+.2f}, "
+        f"{interval.confidence:.0%} interval [{interval.low:+.2f}, {interval.high:+.2f}] "
+        f"over {interval.resamples} paired resamples of {interval.rows} rows"
+    )
+    if interval.high < 0:
+        return True, f"challenger better: {described}, upper bound < 0"
+    return False, f"challenger not better with {interval.confidence:.0%} confidence: {described}"
+
+
+def absolute_errors(model, holdout: pd.DataFrame) -> np.ndarray:
+    """Per-row absolute errors of `model` on `holdout`, in the holdout's row order."""
+    predictions = model.predict(holdout[list(FEATURE_COLUMNS)])
+    return np.abs(holdout[TARGET].to_numpy(dtype=float) - np.asarray(predictions, dtype=float))
 
 
 def gate(challenger_version: str, holdout: pd.DataFrame, settings: Settings) -> GateDecision:
     """Compare a registered challenger with the current champion on the SAME holdout.
 
     Both models are re-scored on `holdout` here (stored metrics from other holdouts are never
-    reused). The decision is logged as an MLflow run, and the alias moves only on promotion.
+    reused), and their per-row absolute errors are compared by a paired bootstrap
+    (`settings.gate_confidence`, `settings.gate_resamples`, seeded by `settings.random_state`).
+    The decision and its interval are logged as an MLflow run (parameters `gate_confidence`,
+    `gate_resamples`, `gate_seed`; metrics `mae_difference`, `mae_difference_low`,
+    `mae_difference_high`), and the alias moves only on promotion.
     """
     import mlflow
 
     configure_mlflow(settings)
     current = champion_version(settings)
-    challenger_metrics = evaluate(load_version(challenger_version, settings), holdout)
-    champion_metrics = (
-        evaluate(load_version(current, settings), holdout) if current is not None else None
-    )
-    promoted, reason = decide(challenger_metrics, champion_metrics, settings.min_improvement)
+    challenger_model = load_version(challenger_version, settings)
+    challenger_metrics = evaluate(challenger_model, holdout)
+    champion_metrics, interval = None, None
+    if current is not None:
+        champion_model = load_version(current, settings)
+        champion_metrics = evaluate(champion_model, holdout)
+        interval = paired_bootstrap(
+            absolute_errors(challenger_model, holdout),
+            absolute_errors(champion_model, holdout),
+            confidence=settings.gate_confidence,
+            resamples=settings.gate_resamples,
+            seed=settings.random_state,
+        )
+    promoted, reason = decide(interval)
     tags = {
         "stage": "gate",
         "decision": "promote" if promoted else "keep",
@@ -141,11 +251,25 @@ def gate(challenger_version: str, holdout: pd.DataFrame, settings: Settings) -> 
         "reason": reason,
     }
     with mlflow.start_run(run_name="gate", tags=tags) as run:
-        mlflow.log_param("min_improvement", settings.min_improvement)
-        mlflow.log_param("holdout_rows", len(holdout))
+        mlflow.log_params(
+            {
+                "holdout_rows": len(holdout),
+                "gate_confidence": settings.gate_confidence,
+                "gate_resamples": settings.gate_resamples,
+                "gate_seed": settings.random_state,
+            }
+        )
         mlflow.log_metrics({f"challenger_{k}": v for k, v in challenger_metrics.items()})
         if champion_metrics:
             mlflow.log_metrics({f"champion_{k}": v for k, v in champion_metrics.items()})
+        if interval is not None:
+            mlflow.log_metrics(
+                {
+                    "mae_difference": interval.mean_difference,
+                    "mae_difference_low": interval.low,
+                    "mae_difference_high": interval.high,
+                }
+            )
         mlflow.log_metric("promoted", float(promoted))
     if promoted:
         promote(challenger_version, settings)
@@ -158,6 +282,6 @@ def gate(challenger_version: str, holdout: pd.DataFrame, settings: Settings) -> 
         challenger_metrics=challenger_metrics,
         champion_metrics=champion_metrics or {},
         holdout_rows=len(holdout),
-        min_improvement=settings.min_improvement,
+        interval=interval,
         run_id=run.info.run_id,
     )

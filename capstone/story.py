@@ -108,6 +108,9 @@ def run_story(settings: Settings, rows_per_request: int = 500, fresh: bool = Fal
             "reason": result.decision.reason,
             "champion_metrics": result.decision.champion_metrics,
             "challenger_metrics": result.decision.challenger_metrics,
+            "interval": (
+                result.decision.interval.as_dict() if result.decision.interval is not None else None
+            ),
         },
         "api_after_reload": {"model_version": health["model_version"], "reload": reload},
         "report": summary.html_path,
@@ -134,9 +137,22 @@ def format_summary(result: dict) -> str:
         f"{drift['reference_mae']:.1f}; retrain due: {'yes' if drift['retrain_due'] else 'no'}",
         f"  gate            champion MAE {gate['champion_metrics']['mae']:.1f} vs challenger "
         f"{gate['challenger_metrics']['mae']:.1f} on the same holdout -> "
-        f"{'PROMOTED' if gate['promoted'] else 'kept the champion'} ({gate['reason']})",
+        f"{'PROMOTED' if gate['promoted'] else 'kept the champion'}",
+        f"  gate interval   {_interval_line(gate['interval'])}",
         f"  serving now     version {result['api_after_reload']['model_version']}",
         f"  report          {result['report']}",
         f"  took            {result['wall_seconds']} s",
     ]
     return "\n".join(lines)
+
+
+def _interval_line(interval: dict | None) -> str:
+    if interval is None:
+        return "none (there was no champion to compare with)"
+    verdict = "challenger better" if interval["high"] < 0 else "not shown better"
+    return (
+        f"challenger - champion absolute error {interval['mean_difference']:+.2f} bikers/hour, "
+        f"{interval['confidence']:.0%} paired bootstrap interval [{interval['low']:+.2f}, "
+        f"{interval['high']:+.2f}] ({interval['resamples']} resamples of {interval['rows']} "
+        f"rows; {verdict}: promote only if the upper bound < 0)"
+    )

@@ -1,4 +1,4 @@
-"""Exercises of capstone notebook 02_train_track.ipynb: a metric, run search, the gate rule."""
+"""Exercises of capstone notebook 02_train_track.ipynb: a metric, run search, the bootstrap gate."""
 
 import numpy as np
 
@@ -9,14 +9,47 @@ _DEVIANCE_CASES = [
     dict(y=np.array([3.0, 3.0]), y_hat=np.array([3.0, 3.0])),
     dict(y=np.array([10.0, 0.0, 2.0, 40.0]), y_hat=np.array([12.0, 1.5, 2.5, 30.0])),
 ]
-_GATE_CASES = [
-    dict(challenger_mae=30.0, champion_mae=40.0, min_improvement=0.01),
-    dict(challenger_mae=39.8, champion_mae=40.0, min_improvement=0.01),
-    dict(challenger_mae=45.0, champion_mae=40.0, min_improvement=0.01),
-    dict(challenger_mae=39.0, champion_mae=40.0, min_improvement=0.0),
-    dict(challenger_mae=40.0, champion_mae=40.0, min_improvement=0.0),
-    dict(challenger_mae=39.995, champion_mae=40.0, min_improvement=0.01),
-]
+
+
+def _gate_cases() -> list[dict]:
+    """Per-row absolute errors of a champion and a challenger on the same 200 holdout hours."""
+    rng = np.random.default_rng(2011)
+    champion = rng.gamma(2.0, 20.0, 200)  # errors vary a lot from hour to hour
+    noise = rng.normal(0.0, 20.0, 200)
+    noisy = np.abs(champion + noise)
+    unit = rng.normal(0.0, 1.0, 200)
+    unit = (unit - unit.mean()) / unit.std()
+    steady = champion + 40.0
+
+    def shifted(z):  # challenger errors whose mean difference is z standard errors below 0
+        return steady + 10.0 * unit - z * 10.0 / np.sqrt(200)
+
+    def case(challenger, champion_errors, confidence=0.95, resamples=2_000):
+        return dict(
+            challenger_errors=challenger,
+            champion_errors=champion_errors,
+            confidence=confidence,
+            resamples=resamples,
+            seed=0,
+        )
+
+    return [
+        case(champion * 0.8, champion),  # clearly better
+        case(champion + np.abs(rng.normal(0.0, 5.0, 200)), champion),  # clearly worse
+        case(noisy * 0.98 * champion.mean() / noisy.mean(), champion),  # 2 % better, in the noise
+        case(noisy * 1.02 * champion.mean() / noisy.mean(), champion),  # 2 % worse, in the noise
+        case(champion * 0.97, champion),  # 3 % better on every hour: paired, a sure win
+        case(champion.copy(), champion),  # the same model
+        case(shifted(2.4), steady),  # the 95 % interval's upper bound is below 0 ...
+        case(shifted(2.4), steady, confidence=0.999, resamples=20_000),  # ... not the 99.9 %
+        # A 50 % interval is mean ± 0.67 standard errors: z = 0.82 is a win, z = 0.35 is not.
+        case(shifted(0.82), steady, confidence=0.5, resamples=20_000),
+        case(shifted(0.35), steady, confidence=0.5, resamples=20_000),
+        case(np.array([3.0]), np.array([5.0])),  # a holdout of one hour: every resample is it
+    ]
+
+
+_GATE_CASES = _gate_cases()
 
 EXERCISES = [
     Exercise(
@@ -96,36 +129,90 @@ EXERCISES = [
     ),
     Exercise(
         id="cap.02.3",
-        title="The promotion gate",
+        title="The promotion gate: a paired bootstrap",
         checks={"should_promote": Function(cases=_GATE_CASES, returns=Exact())},
         hints=[
-            "The challenger must beat the champion by a *relative* margin: its MAE has to be "
-            "below the champion's MAE reduced by `min_improvement` (a fraction such as 0.01).",
-            "`return challenger_mae < champion_mae * (1 - min_improvement)`",
+            "Work with the per-row differences `challenger_errors - champion_errors` (the same "
+            "rows for both models). Draw `resamples` sets of row positions with replacement "
+            "(`rng.integers(0, n, size=(resamples, n))` draws them all at once), average the "
+            "differences of each set, and take the upper quantile `1 - (1 - confidence) / 2` "
+            "of those means.",
+            "`rng = np.random.default_rng(seed)`; `means = differences[rows].mean(axis=1)`; "
+            "`return bool(np.quantile(means, 1 - (1 - confidence) / 2) < 0)`",
         ],
         solution='''
-            def should_promote(challenger_mae, champion_mae, min_improvement):
-                """True when the challenger's MAE beats the champion's by the relative margin."""
-                return challenger_mae < champion_mae * (1 - min_improvement)
+            def should_promote(challenger_errors, champion_errors, confidence, resamples, seed):
+                """True when the challenger's errors are lower with the given confidence."""
+                differences = challenger_errors - champion_errors
+                rng = np.random.default_rng(seed)
+                rows = rng.integers(0, len(differences), size=(resamples, len(differences)))
+                means = differences[rows].mean(axis=1)
+                return bool(np.quantile(means, 1 - (1 - confidence) / 2) < 0)
         ''',
         wrong_answers=[
             WrongAnswer(
-                "def should_promote(challenger_mae, champion_mae, min_improvement):\n"
-                "    return challenger_mae < champion_mae\n",
-                "Did you ignore `min_improvement`? Without a margin, noise alone would swap "
-                "models back and forth.",
+                "def should_promote(challenger_errors, champion_errors, confidence, resamples, "
+                "seed):\n"
+                "    return bool(np.mean(challenger_errors) < np.mean(champion_errors))\n",
+                "Did you compare the two mean errors alone? A 2 % lower MAE on one holdout can be "
+                "noise: promote only when the whole interval of the difference is below 0.",
             ),
             WrongAnswer(
-                "def should_promote(challenger_mae, champion_mae, min_improvement):\n"
-                "    return challenger_mae > champion_mae * (1 - min_improvement)\n",
-                "Did you promote the larger MAE? MAE is an error: lower is better.",
+                "def should_promote(challenger_errors, champion_errors, confidence, resamples, "
+                "seed):\n"
+                "    differences = challenger_errors - champion_errors\n"
+                "    rng = np.random.default_rng(seed)\n"
+                "    rows = rng.integers(0, len(differences), size=(resamples, len(differences)))\n"
+                "    means = differences[rows].mean(axis=1)\n"
+                "    return bool(np.quantile(means, (1 - confidence) / 2) < 0)\n",
+                "Did you test the lower bound? An interval that merely reaches below 0 allows a "
+                "worse challenger; the UPPER bound must be below 0.",
             ),
             WrongAnswer(
-                "def should_promote(challenger_mae, champion_mae, min_improvement):\n"
-                "    return challenger_mae < champion_mae - min_improvement\n",
-                "Did you subtract the margin as an absolute number? `min_improvement` is a fraction "
-                "of the champion's MAE.",
+                "def should_promote(challenger_errors, champion_errors, confidence, resamples, "
+                "seed):\n"
+                "    rng = np.random.default_rng(seed)\n"
+                "    n = len(champion_errors)\n"
+                "    a = challenger_errors[rng.integers(0, n, size=(resamples, n))]\n"
+                "    b = champion_errors[rng.integers(0, n, size=(resamples, n))]\n"
+                "    means = a.mean(axis=1) - b.mean(axis=1)\n"
+                "    return bool(np.quantile(means, 1 - (1 - confidence) / 2) < 0)\n",
+                "Did you resample the two models' errors separately? Both models were scored on "
+                "the same hours: resample the rows once and keep each hour's pair together, so "
+                "the hour-to-hour variation they share cancels out.",
+            ),
+            WrongAnswer(
+                "def should_promote(challenger_errors, champion_errors, confidence, resamples, "
+                "seed):\n"
+                "    differences = challenger_errors - champion_errors\n"
+                "    rng = np.random.default_rng(seed)\n"
+                "    rows = rng.integers(0, len(differences), size=(resamples, len(differences)))\n"
+                "    means = differences[rows].mean(axis=1)\n"
+                "    return bool(np.quantile(means, 0.975) < 0)\n",
+                "Did you fix the level at 95 %? Use `confidence`: the upper bound is the "
+                "`1 - (1 - confidence) / 2` quantile.",
+            ),
+            WrongAnswer(
+                "def should_promote(challenger_errors, champion_errors, confidence, resamples, "
+                "seed):\n"
+                "    differences = champion_errors - challenger_errors\n"
+                "    rng = np.random.default_rng(seed)\n"
+                "    rows = rng.integers(0, len(differences), size=(resamples, len(differences)))\n"
+                "    means = differences[rows].mean(axis=1)\n"
+                "    return bool(np.quantile(means, 1 - (1 - confidence) / 2) < 0)\n",
+                "Did you subtract the challenger's errors from the champion's? With challenger "
+                "minus champion, a negative difference means the challenger errs less.",
             ),
         ],
+        equivalent_mutants={
+            "line 6: `differences[rows].mean` -> `differences[rows].sum`": (
+                "Each sum is the mean times the number of rows (> 0): the upper quantile is "
+                "scaled by the same positive factor, so its sign, the answer, is the same."
+            ),
+            "line 7: call of `bool` dropped": (
+                "`np.quantile(...) < 0` is a numpy.bool_ with the same truth value, which "
+                "`Exact` compares equal to the Python bool."
+            ),
+        },
     ),
 ]

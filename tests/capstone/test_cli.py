@@ -27,7 +27,7 @@ def test_validate_command_ok_and_bad(tmp_path, capsys, bike_data):
 
 @pytest.mark.slow
 def test_story_end_to_end_on_a_small_slice(tmp_path):
-    from capstone.story import run_story
+    from capstone.story import format_summary, run_story
 
     settings = Settings(
         runs_dir=tmp_path / "runs",
@@ -44,6 +44,12 @@ def test_story_end_to_end_on_a_small_slice(tmp_path):
     assert retrain["holdout_months"] == [6]
     assert retrain["promoted"], retrain["reason"]
     assert retrain["challenger_metrics"]["mae"] < retrain["champion_metrics"]["mae"]
+    interval = retrain["interval"]
+    assert interval["low"] <= interval["mean_difference"] <= interval["high"] < 0
+    assert interval["mean_difference"] == pytest.approx(
+        retrain["challenger_metrics"]["mae"] - retrain["champion_metrics"]["mae"]
+    )
+    assert f"[{interval['low']:+.2f}, {interval['high']:+.2f}]" in format_summary(summary)
     assert summary["api_after_reload"]["model_version"] == retrain["challenger_version"]
     assert Path(summary["report"]).read_text().startswith("<!doctype html>")
     # Re-running on the same store must not trip over existing names.
