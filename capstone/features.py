@@ -3,6 +3,10 @@
 `build_features` takes raw rows in any of three shapes (a DataFrame, a dict of columns, a list of
 row dicts) and returns a float matrix. It is the first step of every logged model pipeline, so a
 served request, a batch file and a training row all go through exactly this code.
+
+`hr_sin` and `hr_cos` place the hour on a circle so that 23:00 and 00:00 are neighbours. That
+matters to linear and distance-based models; the gradient-boosting model splits on thresholds and
+also gets the raw `hr`, so for it the circle is a convenience, not a fix.
 """
 
 from __future__ import annotations
