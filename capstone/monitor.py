@@ -13,14 +13,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from capstone.config import MAE_DEGRADATION, PSI_THRESHOLD
-from capstone.data import FEATURE_DTYPES, TARGET
+from capstone.config import MAE_DEGRADATION, PSI_THRESHOLD, WEIGHTED_DRIFT_THRESHOLD
+from capstone.data import FEATURE_COLUMNS, FEATURE_DTYPES, TARGET
 from capstone.features import FEATURE_NAMES, build_features
 from capstone.figures import figure, png_bytes
 
 # The cyclic hour encodings duplicate `hr`, so they are not monitored separately.
 MONITORED_FEATURES = tuple(name for name in FEATURE_NAMES if name not in ("hr_sin", "hr_cos"))
 PSI_EPSILON = 1e-4
+# Calendar features follow the clock: serving May-Aug after training on Jan-Apr shifts `month` and
+# `season` completely whatever happens, so they are reported apart and kept out of the alarm.
+# Weather features can drift in any year; their drift, weighted by the model's reliance on each,
+# is the drift evidence of the retraining rule.
+CALENDAR_FEATURES = ("hr", "month", "season", "weekday", "workingday", "holiday")
+WEATHER_FEATURES = ("weather", "temp", "atemp", "hum", "windspeed")
+# Raw input column -> monitored feature (the cyclic hour encodings derive from `hr`).
+RAW_TO_FEATURE = {"mnth": "month", "weathersit": "weather"}
 
 
 def psi(reference, current, bins: int = 10) -> float:
@@ -61,6 +69,61 @@ def feature_drift(reference: pd.DataFrame, current: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows).sort_values("psi", ascending=False).reset_index(drop=True)
 
 
+def feature_importance(model, holdout: pd.DataFrame, repeats: int = 3, seed: int = 0) -> dict:
+    """Permutation importance per monitored feature: the rise in holdout MAE when it is shuffled.
+
+    Raw input columns are permuted (so `hr` carries its cyclic encodings); negative values, noise
+    around zero, are clipped to 0. Compute it once, on the holdout the model was judged on.
+    """
+    from sklearn.inspection import permutation_importance
+
+    if TARGET not in holdout or holdout[TARGET].isna().any() or len(holdout) < 2:
+        raise ValueError(
+            f"feature_importance: expected a labelled holdout (column {TARGET!r}, no missing "
+            f"values, at least 2 rows), got {len(holdout)} rows; pass the model's holdout"
+        )
+    columns = list(FEATURE_COLUMNS)
+    result = permutation_importance(
+        model,
+        holdout[columns],
+        holdout[TARGET],
+        scoring="neg_mean_absolute_error",
+        n_repeats=repeats,
+        random_state=seed,
+    )
+    by_column = dict(zip(columns, result.importances_mean, strict=True))
+    return {name: max(0.0, float(by_column[_raw_column(name)])) for name in MONITORED_FEATURES}
+
+
+def _raw_column(feature: str) -> str:
+    return {value: key for key, value in RAW_TO_FEATURE.items()}.get(feature, feature)
+
+
+def weighted_drift(drift: pd.DataFrame, importance: dict | None) -> pd.DataFrame:
+    """Add each feature's `kind`, importance `weight` (share of the total) and `weighted_psi`.
+
+    Without an importance, every monitored feature weighs the same (1 / their number).
+    """
+    drift = drift.copy()
+    drift["kind"] = np.where(drift["feature"].isin(CALENDAR_FEATURES), "calendar", "weather")
+    if importance is None:
+        drift["weight"] = 1 / len(MONITORED_FEATURES)
+    else:
+        missing = sorted(set(MONITORED_FEATURES) - set(importance))
+        if missing:
+            raise ValueError(
+                f"importance: expected a value for every monitored feature, missing {missing}; "
+                "build it with monitor.feature_importance(model, holdout)"
+            )
+        total = sum(max(0.0, float(importance[name])) for name in MONITORED_FEATURES)
+        drift["weight"] = [
+            max(0.0, float(importance[name])) / total if total > 0 else 0.0
+            for name in drift["feature"]
+        ]
+    drift["weighted_psi"] = drift["weight"] * drift["psi"]
+    return drift
+
+
 def weekly_errors(labelled: pd.DataFrame) -> pd.DataFrame:
     """MAE and mean actual/predicted per week of the year (from the `day` feature)."""
     frame = labelled.assign(
@@ -94,6 +157,18 @@ class MonitorSummary:
     rule: str
     psi_threshold: float
     mae_degradation: float
+    # Calendar features whose PSI is above the threshold: reported, never part of the alarm.
+    calendar_shift: list[str] = field(default_factory=list)
+    # Weather PSI weighted by importance share, summed, and its threshold.
+    weather_drift: float = 0.0
+    weighted_drift_threshold: float = WEIGHTED_DRIFT_THRESHOLD
+    importance_source: str = ""
+    # Normalised error: MAE / mean actual demand of the same rows.
+    reference_demand: float | None = None
+    current_demand: float | None = None
+    reference_normalised_error: float | None = None
+    current_normalised_error: float | None = None
+    normalised_error_change: float | None = None
     reasons: list[str] = field(default_factory=list)
     features: list[dict] = field(default_factory=list)
     weekly: list[dict] = field(default_factory=list)
@@ -108,9 +183,20 @@ def summarise(
     reference_mae: float | None,
     psi_threshold: float = PSI_THRESHOLD,
     mae_degradation: float = MAE_DEGRADATION,
+    *,
+    importance: dict | None = None,
+    reference_demand: float | None = None,
+    weighted_drift_threshold: float = WEIGHTED_DRIFT_THRESHOLD,
 ) -> MonitorSummary:
-    """Pure drift/performance summary; `current` has features, `prediction` and maybe labels."""
-    drift = feature_drift(reference, current)
+    """Pure drift/performance summary; `current` has features, `prediction` and maybe labels.
+
+    Retraining is due when the weather features' drift weighted by `importance` (see
+    `feature_importance`) exceeds `weighted_drift_threshold`, or when the normalised error (MAE /
+    mean actual demand) is more than `mae_degradation` above the reference's. `reference_mae`
+    and `reference_demand` (the mean actual demand) come from the same rows, the holdout; without
+    `reference_demand` the mean target of `reference` stands in.
+    """
+    drift = weighted_drift(feature_drift(reference, current), importance)
     prediction_ks = stats.ks_2samp(reference_predictions, current["prediction"])
     labelled = current.dropna(subset=[TARGET]) if TARGET in current else current.iloc[:0]
     weekly = weekly_errors(labelled) if len(labelled) else pd.DataFrame()
@@ -120,11 +206,36 @@ def summarise(
     mae_change = (
         current_mae / reference_mae - 1 if current_mae is not None and reference_mae else None
     )
-    drifted = drift.loc[drift["psi"] > psi_threshold, "feature"].tolist()
-    reasons = [f"PSI > {psi_threshold} for {', '.join(drifted)}"] if drifted else []
-    if mae_change is not None and mae_change > mae_degradation:
+    if reference_demand is None and TARGET in reference and reference[TARGET].notna().any():
+        reference_demand = float(reference[TARGET].mean())
+    current_demand = float(labelled[TARGET].mean()) if len(labelled) else None
+    reference_error = (
+        reference_mae / reference_demand if reference_mae is not None and reference_demand else None
+    )
+    current_error = (
+        current_mae / current_demand if current_mae is not None and current_demand else None
+    )
+    error_change = (
+        current_error / reference_error - 1
+        if current_error is not None and reference_error
+        else None
+    )
+    over = drift["psi"] > psi_threshold
+    calendar = drift["kind"] == "calendar"
+    drifted = drift.loc[over & ~calendar, "feature"].tolist()
+    calendar_shift = drift.loc[over & calendar, "feature"].tolist()
+    weather_drift = float(drift.loc[~calendar, "weighted_psi"].sum())
+    reasons = []
+    if weather_drift > weighted_drift_threshold:
+        top = drift.loc[~calendar].sort_values("weighted_psi", ascending=False).head(2)
         reasons.append(
-            f"MAE {current_mae:.1f} is {mae_change:+.0%} vs reference {reference_mae:.1f}"
+            f"importance-weighted weather PSI {weather_drift:.2f} > {weighted_drift_threshold} "
+            f"(mostly {', '.join(top['feature'])})"
+        )
+    if error_change is not None and error_change > mae_degradation:
+        reasons.append(
+            f"normalised error (MAE / mean demand) {current_error:.3f} is {error_change:+.0%} "
+            f"vs reference {reference_error:.3f}"
         )
     return MonitorSummary(
         rows=len(current),
@@ -138,11 +249,27 @@ def summarise(
         mae_change=mae_change,
         retrain_due=bool(reasons),
         rule=(
-            f"retrain when any feature PSI > {psi_threshold} "
-            f"or labelled MAE is more than {mae_degradation:.0%} above the reference MAE"
+            f"retrain when the weather features' PSI weighted by permutation importance sums to "
+            f"more than {weighted_drift_threshold}, or the normalised error (MAE / mean demand) "
+            f"is more than {mae_degradation:.0%} above the reference's; calendar features "
+            f"(PSI > {psi_threshold}: {', '.join(calendar_shift) or 'none'}) are reported, "
+            "not alarmed on"
         ),
         psi_threshold=psi_threshold,
         mae_degradation=mae_degradation,
+        calendar_shift=calendar_shift,
+        weather_drift=weather_drift,
+        weighted_drift_threshold=weighted_drift_threshold,
+        importance_source=(
+            "permutation importance on the holdout"
+            if importance is not None
+            else "none given: every feature weighs the same"
+        ),
+        reference_demand=reference_demand,
+        current_demand=current_demand,
+        reference_normalised_error=reference_error,
+        current_normalised_error=current_error,
+        normalised_error_change=error_change,
         reasons=reasons,
         features=drift.to_dict("records"),
         weekly=weekly.to_dict("records"),
@@ -189,6 +316,10 @@ def record_labels(path, labels: pd.DataFrame) -> int:
     return len(labels)
 
 
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _figure_base64(fig) -> str:
     return base64.b64encode(png_bytes(fig)).decode("ascii")
 
@@ -198,9 +329,10 @@ def _plots(summary: MonitorSummary, reference, reference_predictions, current) -
     features = pd.DataFrame(summary.features)
     fig = figure(6, 3.5)
     ax = fig.subplots()
-    ax.barh(features["feature"], features["psi"])
+    colours = np.where(features["kind"] == "calendar", "lightgray", "tab:blue")
+    ax.barh(features["feature"], features["psi"], color=colours)
     ax.axvline(summary.psi_threshold, color="red", ls="--", lw=1)
-    ax.set(xlabel="PSI", title="Feature drift (PSI) vs reference")
+    ax.set(xlabel="PSI", title="Feature drift (PSI) vs reference; grey: calendar, not alarmed")
     plots.append(("Feature drift", _figure_base64(fig)))
     fig = figure(6, 3.5)
     ax = fig.subplots()
@@ -255,6 +387,10 @@ def write_report(
 <p>{summary.rows} served rows, {summary.labelled_rows} with labels. Current MAE:
 {summary.current_mae if summary.current_mae is None else round(summary.current_mae, 2)};
 reference MAE: {summary.reference_mae if summary.reference_mae is None else round(summary.reference_mae, 2)}.
+Normalised error (MAE / mean demand): {_fmt(summary.current_normalised_error)} vs reference
+{_fmt(summary.reference_normalised_error)}. Importance-weighted weather PSI
+{summary.weather_drift:.3f} (weights: {html.escape(summary.importance_source)}); calendar features
+shifted by construction: {html.escape(", ".join(summary.calendar_shift) or "none")}.
 Prediction PSI {summary.prediction_psi:.3f}, KS {summary.prediction_ks_statistic:.3f}.</p>
 <h2>Per-feature drift</h2>{table}<h2>Plots</h2>{images}</body></html>"""
     Path(summary.html_path).write_text(page)
@@ -270,12 +406,24 @@ def monitor(
     psi_threshold: float = PSI_THRESHOLD,
     mae_degradation: float = MAE_DEGRADATION,
     since: float | None = None,
+    *,
+    importance: dict | None = None,
+    reference_demand: float | None = None,
+    weighted_drift_threshold: float = WEIGHTED_DRIFT_THRESHOLD,
 ) -> MonitorSummary:
     """Read the prediction log, summarise drift and error, write the HTML + JSON report."""
     current = read_prediction_log(log_path, since=since)
     if current.empty:
         raise ValueError(f"no logged predictions in {log_path}; serve some traffic first")
     summary = summarise(
-        reference, reference_predictions, current, reference_mae, psi_threshold, mae_degradation
+        reference,
+        reference_predictions,
+        current,
+        reference_mae,
+        psi_threshold,
+        mae_degradation,
+        importance=importance,
+        reference_demand=reference_demand,
+        weighted_drift_threshold=weighted_drift_threshold,
     )
     return write_report(summary, reference, reference_predictions, current, folder)

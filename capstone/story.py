@@ -66,6 +66,10 @@ def run_story(settings: Settings, rows_per_request: int = 500, fresh: bool = Fal
         log_path = settings.prediction_log_path
         monitor.record_labels(log_path, labels)
         served = monitor.read_prediction_log(log_path, since=traffic_started)
+        # How much the champion relies on each feature: computed once, on its holdout.
+        importance = monitor.feature_importance(
+            strong.pipeline, holdout, seed=settings.random_state
+        )
         summary = monitor.monitor(
             window,
             strong.pipeline.predict(window[list(data.FEATURE_COLUMNS)]),
@@ -75,6 +79,9 @@ def run_story(settings: Settings, rows_per_request: int = 500, fresh: bool = Fal
             settings.psi_threshold,
             settings.mae_degradation,
             since=traffic_started,
+            importance=importance,
+            reference_demand=float(holdout[data.TARGET].mean()),
+            weighted_drift_threshold=settings.weighted_drift_threshold,
         )
 
         logger.info("6/7 retrain on recent data and gate the challenger")
@@ -97,6 +104,20 @@ def run_story(settings: Settings, rows_per_request: int = 500, fresh: bool = Fal
             "prediction_psi": summary.prediction_psi,
             "served_mae": summary.current_mae,
             "reference_mae": summary.reference_mae,
+            "psi_threshold": summary.psi_threshold,
+            "calendar_shift": summary.calendar_shift,
+            "weather_drift": summary.weather_drift,
+            "weighted_drift_threshold": summary.weighted_drift_threshold,
+            "top_weather": [
+                (row["feature"], row["weight"], row["psi"])
+                for row in sorted(summary.features, key=lambda r: -r["weighted_psi"])
+                if row["kind"] == "weather"
+            ][:2],
+            "served_normalised_error": summary.current_normalised_error,
+            "reference_normalised_error": summary.reference_normalised_error,
+            "normalised_error_change": summary.normalised_error_change,
+            "mae_change": summary.mae_change,
+            "mae_degradation": summary.mae_degradation,
         },
         "retrain": {
             "challenger_run": result.challenger.run_id,
@@ -131,10 +152,20 @@ def format_summary(result: dict) -> str:
         f"  holdout MAE     baseline {metrics['baseline']['mae']:.1f}, "
         f"strong {metrics['hgb']['mae']:.1f} (Jan-Apr, last 20% in time)",
         f"  served          {result['served_rows']} rows of later months as HTTP traffic",
-        f"  drift           max feature PSI {drift['max_feature_psi']:.2f} "
-        f"({', '.join(drift['drifted_features']) or 'none'}), prediction PSI "
-        f"{drift['prediction_psi']:.2f}, served MAE {drift['served_mae']:.1f} vs "
-        f"{drift['reference_mae']:.1f}; retrain due: {'yes' if drift['retrain_due'] else 'no'}",
+        f"  calendar        PSI > {drift['psi_threshold']} by construction: "
+        f"{', '.join(drift['calendar_shift']) or 'none'} (reported, not in the alarm)",
+        f"  weather drift   importance-weighted PSI {drift['weather_drift']:.2f} "
+        f"(threshold {drift['weighted_drift_threshold']}; top "
+        + ", ".join(f"{name} weight {w:.2f} x PSI {p:.2f}" for name, w, p in drift["top_weather"])
+        + f"), prediction PSI {drift['prediction_psi']:.2f}",
+        f"  error           served MAE {_num(drift['served_mae'], '.1f')} vs "
+        f"{_num(drift['reference_mae'], '.1f')} ({_num(drift['mae_change'], '+.0%')}, not a rule); "
+        f"normalised MAE/mean demand {_num(drift['served_normalised_error'], '.3f')} vs "
+        f"{_num(drift['reference_normalised_error'], '.3f')} "
+        f"({_num(drift['normalised_error_change'], '+.0%')}, decay above "
+        f"{drift['mae_degradation']:+.0%})",
+        f"  retrain due     {'yes' if drift['retrain_due'] else 'no'}: "
+        f"{'; '.join(drift['reasons']) or 'no rule fired'}",
         f"  gate            champion MAE {gate['champion_metrics']['mae']:.1f} vs challenger "
         f"{gate['challenger_metrics']['mae']:.1f} on the same holdout -> "
         f"{'PROMOTED' if gate['promoted'] else 'kept the champion'}",
@@ -144,6 +175,10 @@ def format_summary(result: dict) -> str:
         f"  took            {result['wall_seconds']} s",
     ]
     return "\n".join(lines)
+
+
+def _num(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 def _interval_line(interval: dict | None) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from capstone import monitor
+from capstone.config import MAE_DEGRADATION, Settings
 from capstone.data import FEATURE_COLUMNS, select_months
 
 
@@ -71,3 +72,102 @@ def test_report_from_log_with_labels(tmp_path, no_backend_switch, bike_data, tra
     saved = json.loads(Path(summary.json_path).read_text())
     assert saved["retrain_due"] == summary.retrain_due
     assert saved["psi_threshold"] == 0.25 and "PSI > 0.25" in saved["rule"]
+
+
+# The retraining rule: calendar shifts are reported apart, weather drift counts by importance,
+# decay is judged on the error normalised by demand.
+# The calendar weighs too, so counting it in the alarm would fire the calendar-only test.
+RELIES_ON_TEMP = {name: 0.0 for name in monitor.MONITORED_FEATURES} | {
+    "hr": 4.0,
+    "month": 1.0,
+    "season": 1.0,
+    "temp": 4.0,
+}
+IGNORES_TEMP = RELIES_ON_TEMP | {"temp": 0.0}
+
+
+def _same_rows(window, prediction):
+    """The reference rows served back, with given predictions (labels kept)."""
+    return window.assign(prediction=prediction)
+
+
+def test_calendar_shift_alone_does_not_trigger_retraining(splits):
+    window = splits["window"]
+    # Same weather, same demand, same error: only the calendar says July.
+    july = window.assign(mnth="July", season=3)
+    noise = np.random.default_rng(0).normal(0, 10, len(window))
+    prediction = window["bikers"] + noise
+    served = _same_rows(july, prediction)
+    mae = float(np.abs(noise).mean())
+    summary = monitor.summarise(window, prediction, served, mae, importance=RELIES_ON_TEMP)
+    assert {"month", "season"} <= set(summary.calendar_shift)
+    assert summary.max_feature_psi > 5  # the old any-feature rule would have fired
+    assert summary.drifted_features == [] and summary.weather_drift < 0.01
+    assert not summary.retrain_due, summary.reasons
+    kinds = {row["feature"]: row["kind"] for row in summary.features}
+    assert kinds["month"] == "calendar" and kinds["temp"] == "weather"
+
+
+def test_weather_drift_on_a_relied_on_feature_triggers_retraining(splits):
+    window = splits["window"]
+    warmer = window.assign(temp=(window["temp"] + 0.3).clip(upper=1.0))
+    prediction = np.full(len(window), window["bikers"].mean())
+    unlabelled = _same_rows(warmer, prediction).drop(columns="bikers")
+    relied = monitor.summarise(window, prediction, unlabelled, None, importance=RELIES_ON_TEMP)
+    assert relied.retrain_due and "temp" in relied.reasons[0]
+    assert relied.weather_drift == pytest.approx(0.4 * monitor.psi(window["temp"], warmer["temp"]))
+    # The same drift on a feature the model does not use is reported, not alarmed on.
+    ignored = monitor.summarise(window, prediction, unlabelled, None, importance=IGNORES_TEMP)
+    assert "temp" in ignored.drifted_features and not ignored.retrain_due
+    # No calendar shift here: this evidence fires in any year.
+    assert relied.calendar_shift == []
+
+
+def test_seasonal_rise_with_same_relative_error_is_not_decay(splits):
+    window = splits["window"]
+    noise = np.random.default_rng(1).normal(0, 0.2, len(window))
+    prediction = window["bikers"] * (1 + noise)
+    reference_mae = float(np.abs(window["bikers"] - prediction).mean())
+    busier = _same_rows(window, 2 * prediction).assign(bikers=2 * window["bikers"])
+    summary = monitor.summarise(window, prediction, busier, reference_mae, importance=IGNORES_TEMP)
+    assert summary.mae_change == pytest.approx(1.0)  # absolute MAE doubled...
+    assert summary.normalised_error_change == pytest.approx(0.0, abs=1e-9)  # ...relative did not
+    assert not summary.retrain_due, summary.reasons
+
+
+def test_real_decay_triggers_retraining(splits):
+    window = splits["window"]
+    noise = np.random.default_rng(2).normal(0, 0.2, len(window))
+    prediction = window["bikers"] * (1 + noise)
+    reference_mae = float(np.abs(window["bikers"] - prediction).mean())
+    worse = _same_rows(window, window["bikers"] * (1 + 2 * noise))
+    summary = monitor.summarise(window, prediction, worse, reference_mae, importance=IGNORES_TEMP)
+    assert summary.normalised_error_change == pytest.approx(1.0, rel=0.01)
+    assert summary.retrain_due and "normalised error" in summary.reasons[0]
+    # The threshold is one setting (config.MAE_DEGRADATION); a looser one lets this decay through.
+    assert summary.mae_degradation == MAE_DEGRADATION == Settings().mae_degradation
+    loose = monitor.summarise(
+        window, prediction, worse, reference_mae, mae_degradation=1.5, importance=IGNORES_TEMP
+    )
+    assert loose.mae_degradation == 1.5 and not loose.retrain_due
+
+
+def test_feature_importance_on_holdout(trained, splits):
+    importance = monitor.feature_importance(
+        trained["models"]["hgb"].pipeline, splits["holdout"].head(200)
+    )
+    assert set(importance) == set(monitor.MONITORED_FEATURES)
+    assert all(value >= 0 for value in importance.values())
+    assert importance["hr"] == max(importance.values()) and importance["hr"] > 10
+    with pytest.raises(ValueError, match="labelled holdout"):
+        monitor.feature_importance(
+            trained["models"]["hgb"].pipeline, splits["holdout"].drop(columns="bikers")
+        )
+    with pytest.raises(ValueError, match="missing"):
+        monitor.summarise(
+            splits["window"],
+            np.zeros(len(splits["window"])),
+            splits["window"].assign(prediction=0.0),
+            None,
+            importance={"hr": 1.0},
+        )
