@@ -81,7 +81,7 @@ def cmd_batch(settings: Settings, args) -> dict:
 
 def cmd_monitor(settings: Settings, args) -> dict:
     from capstone import monitor, registry
-    from capstone.data import FEATURE_COLUMNS
+    from capstone.data import FEATURE_COLUMNS, TARGET
     from capstone.train import evaluate
 
     window, _train, holdout = _training_window(settings)
@@ -94,6 +94,11 @@ def cmd_monitor(settings: Settings, args) -> dict:
         settings.reports_dir,
         settings.psi_threshold,
         settings.mae_degradation,
+        # The same evidence as the story: drift weighted by how much the champion relies on
+        # each feature, and the error normalised by the demand of the same rows.
+        importance=monitor.feature_importance(champion, holdout, seed=settings.random_state),
+        reference_demand=float(holdout[TARGET].mean()),
+        weighted_drift_threshold=settings.weighted_drift_threshold,
     )
     return {k: v for k, v in summary.__dict__.items() if k not in ("features", "weekly")}
 
