@@ -53,8 +53,9 @@ UID = GID = 65534  # "nobody": no file inside belongs to it
 TMP_BYTES = 512 * 2**20  # /tmp (MLflow stores of the capstone live there)
 HOME_BYTES = 64 * 2**20
 SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
-# /etc entries a kernel's libraries read. Debian's Java links its jvm.cfg and java.security into
-# /etc/java-<version>-openjdk: without them the JVM (Spark) stops at "Error loading java.security".
+# /etc entries a kernel's libraries read. Each sandbox also gets the /etc/java-* folders found
+# when it starts: Debian's Java links its jvm.cfg and java.security there, and without them the
+# JVM (Spark) stops at "Error loading java.security".
 ETC = (
     "ld.so.cache",
     "ld.so.conf",
@@ -62,7 +63,6 @@ ETC = (
     "localtime",
     "alternatives",
     "fonts",
-    *sorted(p.name for p in Path("/etc").glob("java-*")),
 )
 # The sandbox's own names: loopback only (a JVM and some servers look up localhost and the host).
 HOSTS = "127.0.0.1 localhost grading\n::1 localhost ip6-localhost\n"
@@ -260,7 +260,7 @@ def _system() -> list[str]:
             args += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
-    for name in ETC:
+    for name in (*ETC, *sorted(p.name for p in Path("/etc").glob("java-*"))):
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     return args
 
