@@ -113,11 +113,25 @@ def champion_uri(settings: Settings) -> str:
 
 
 def load_model(model_uri: str, settings: Settings):
-    """The scikit-learn pipeline at `model_uri` (`models:/...`, `runs:/...`) in the settings' store."""
+    """The pipeline at `model_uri` (`models:/...`, `runs:/...`) in the settings' store.
+
+    Whatever the kind, the result has `.predict(rows)` taking raw rows (a DataFrame, a mapping of
+    columns or a list of row dicts): tree and baseline models are scikit-learn pipelines (sklearn
+    flavour, skops), the torch model is the pipeline inside its pyfunc wrapper (see
+    `capstone.torch_pyfunc`). The API, batch scoring and the gate all load through here.
+    """
     import mlflow
 
     use_store(settings)
-    return mlflow.sklearn.load_model(model_uri)
+    flavors = mlflow.models.get_model_info(model_uri).flavors
+    if "sklearn" in flavors:
+        return mlflow.sklearn.load_model(model_uri)
+    if "python_function" in flavors:
+        return mlflow.pyfunc.load_model(model_uri).unwrap_python_model().pipeline
+    raise ValueError(
+        f"{model_uri}: expected an sklearn or capstone pyfunc model, got flavours "
+        f"{sorted(flavors)}; log models with capstone.train.log_pipeline"
+    )
 
 
 def load_version(version: str, settings: Settings):

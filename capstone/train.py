@@ -1,4 +1,4 @@
-"""Train the baseline and the strong model, evaluate them on a time holdout, log both to MLflow."""
+"""Train the baseline, the gradient-boosting and the PyTorch model; evaluate on a time holdout; log to MLflow."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from capstone.features import FEATURE_NAMES, make_feature_step
 from capstone.figures import figure, png_bytes
 
 logger = logging.getLogger(__name__)
-MODEL_KINDS = ("baseline", "hgb")
+MODEL_KINDS = ("baseline", "hgb", "mlp")
 # Types skops must be told to trust when loading our pipelines; anything else found fails loudly.
 SKOPS_TRUSTED_TYPES = [
     "capstone.features.build_features",
@@ -42,10 +42,17 @@ HGB_PARAMS = {
 }
 
 
-def pip_requirements() -> list[str]:
-    """Pinned requirements of a logged model (the capstone package itself must be importable)."""
+def pip_requirements(kind: str = "hgb") -> list[str]:
+    """Pinned requirements of a logged model (the capstone package itself must be importable).
+
+    torch is pinned without its local build tag (`2.x.y+cpu` -> `2.x.y`): pip resolves the public
+    version from PyPI, and the CPU or CUDA build is the installer's choice.
+    """
     packages = ("mlflow", "scikit-learn", "skops", "numpy", "pandas", "scipy")
-    return [f"{name}=={version(name)}" for name in packages]
+    pins = [f"{name}=={version(name)}" for name in packages]
+    if kind == "mlp":
+        pins += [f"torch=={version('torch').split('+')[0]}", f"tqdm=={version('tqdm')}"]
+    return pins
 
 
 class SeasonalNaiveRegressor(RegressorMixin, BaseEstimator):
@@ -73,15 +80,39 @@ class SeasonalNaiveRegressor(RegressorMixin, BaseEstimator):
         return self.table_[workingday, hour]
 
 
-def make_pipeline(kind: str, random_state: int = 42) -> Pipeline:
-    """Raw rows in, predicted bikers out: the feature step followed by the estimator."""
+def make_pipeline(kind: str, random_state: int = 42, params: dict | None = None) -> Pipeline:
+    """Raw rows in, predicted bikers out: the feature step followed by the estimator.
+
+    `params` override the kind's defaults (`HGB_PARAMS`, `torch_model.MLP_PARAMS`); the baseline
+    takes none.
+    """
+    params = dict(params or {})
     if kind == "baseline":
+        if params:
+            raise ValueError(f"the baseline takes no parameters, got {sorted(params)}")
         estimator = SeasonalNaiveRegressor()
     elif kind == "hgb":
-        estimator = HistGradientBoostingRegressor(**HGB_PARAMS, random_state=random_state)
+        estimator = HistGradientBoostingRegressor(
+            **{**HGB_PARAMS, **params}, random_state=random_state
+        )
+    elif kind == "mlp":
+        from capstone.torch_model import MLP_PARAMS, TorchPoissonRegressor
+
+        estimator = TorchPoissonRegressor(**{**MLP_PARAMS, **params}, random_state=random_state)
     else:
         raise ValueError(f"unknown model kind {kind!r}; expected one of {MODEL_KINDS}")
     return Pipeline([("features", make_feature_step()), ("model", estimator)])
+
+
+def model_params(kind: str, params: dict | None = None) -> dict:
+    """The estimator parameters a run of `kind` logs (defaults with `params` applied)."""
+    if kind == "hgb":
+        return {**HGB_PARAMS, **(params or {})}
+    if kind == "mlp":
+        from capstone.torch_model import MLP_PARAMS
+
+        return {**MLP_PARAMS, **(params or {})}
+    return {}
 
 
 def regression_metrics(y_true, y_pred) -> dict[str, float]:
@@ -128,12 +159,67 @@ class TrainedModel:
     pipeline: Pipeline
 
 
+def kind_of(pipeline: Pipeline) -> str:
+    """The model kind of a fitted pipeline, from its last step's class."""
+    from capstone.torch_model import TorchPoissonRegressor
+
+    estimator = pipeline[-1]
+    if isinstance(estimator, TorchPoissonRegressor):
+        return "mlp"
+    if isinstance(estimator, SeasonalNaiveRegressor):
+        return "baseline"
+    return "hgb"
+
+
+def load_torch_pipeline(folder) -> Pipeline:
+    """The feature step followed by the network saved in `folder` (see `TorchPoissonRegressor.save`)."""
+    from capstone.torch_model import TorchPoissonRegressor
+
+    return Pipeline(
+        [("features", make_feature_step()), ("model", TorchPoissonRegressor.load(folder))]
+    )
+
+
+def log_torch_pipeline(pipeline: Pipeline, example: pd.DataFrame, signature):
+    """Log the torch pipeline as an MLflow model from code (`capstone/torch_pyfunc.py`).
+
+    The network goes in as an artifact folder (config + tensor-only state dict); signature and
+    input example are the raw rows, as for the other kinds. See `torch_pyfunc` for why a pyfunc.
+    """
+    import mlflow
+
+    from capstone.torch_pyfunc import ARTIFACT_KEY
+
+    with tempfile.TemporaryDirectory() as folder:
+        network = Path(folder) / "network"
+        pipeline[-1].save(network)
+        return mlflow.pyfunc.log_model(
+            name="model",
+            python_model=str(Path(__file__).with_name("torch_pyfunc.py")),
+            artifacts={ARTIFACT_KEY: str(network)},
+            signature=signature,
+            input_example=example,
+            pip_requirements=pip_requirements("mlp"),
+        )
+
+
 def log_pipeline(pipeline: Pipeline, example: pd.DataFrame):
-    """Log a fitted pipeline with signature, input example, explicit requirements and skops."""
+    """Log a fitted pipeline with signature, input example and explicit requirements.
+
+    Tree and baseline pipelines use the sklearn flavour in skops format; the torch pipeline a
+    pyfunc model from code (`log_torch_pipeline`).
+    """
     import mlflow
     import skops.io
     from mlflow.models import infer_signature
 
+    example = example[list(FEATURE_COLUMNS)].head(5).reset_index(drop=True)
+    with warnings.catch_warnings():
+        # Integer columns are never missing here: the schema rejects nulls before scoring.
+        warnings.filterwarnings("ignore", message=".*integer column", category=UserWarning)
+        signature = infer_signature(example, pipeline.predict(example))
+    if kind_of(pipeline) == "mlp":
+        return log_torch_pipeline(pipeline, example, signature)
     untrusted = set(skops.io.get_untrusted_types(data=skops.io.dumps(pipeline)))
     unexpected = untrusted - set(SKOPS_TRUSTED_TYPES)
     if unexpected:
@@ -141,11 +227,6 @@ def log_pipeline(pipeline: Pipeline, example: pd.DataFrame):
             f"pipeline contains types skops would not trust: {sorted(unexpected)}; "
             "review them and add them to SKOPS_TRUSTED_TYPES if they are safe"
         )
-    example = example[list(FEATURE_COLUMNS)].head(5).reset_index(drop=True)
-    with warnings.catch_warnings():
-        # Integer columns are never missing here: the schema rejects nulls before scoring.
-        warnings.filterwarnings("ignore", message=".*integer column", category=UserWarning)
-        signature = infer_signature(example, pipeline.predict(example))
     return mlflow.sklearn.log_model(
         pipeline,
         name="model",
@@ -158,23 +239,35 @@ def log_pipeline(pipeline: Pipeline, example: pd.DataFrame):
 
 
 def train_and_log(
-    kind: str, train: pd.DataFrame, holdout: pd.DataFrame, settings: Settings, tags=None
+    kind: str,
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    settings: Settings,
+    tags=None,
+    params: dict | None = None,
+    run_name: str | None = None,
 ) -> TrainedModel:
-    """Fit one model kind, evaluate on the holdout, log params/metrics/plots/model as one run."""
+    """Fit one model kind, evaluate on the holdout, log params/metrics/plots/model as one run.
+
+    `params` override the kind's default estimator parameters (as `make_pipeline`).
+    """
     import mlflow
 
-    pipeline = make_pipeline(kind, settings.random_state)
+    pipeline = make_pipeline(kind, settings.random_state, params)
     pipeline.fit(train[list(FEATURE_COLUMNS)], train[TARGET])
     predictions = pipeline.predict(holdout[list(FEATURE_COLUMNS)])
     metrics = regression_metrics(holdout[TARGET], predictions)
-    with mlflow.start_run(run_name=f"train-{kind}", tags={"stage": "train", **(tags or {})}) as run:
-        params = {"kind": kind, "train_rows": len(train), "holdout_rows": len(holdout)}
-        params["train_days"] = f"{int(train['day'].min())}-{int(train['day'].max())}"
-        params["holdout_days"] = f"{int(holdout['day'].min())}-{int(holdout['day'].max())}"
-        if kind == "hgb":
-            params.update({f"hgb_{k}": v for k, v in HGB_PARAMS.items()})
-            params["random_state"] = settings.random_state
-        mlflow.log_params(params)
+    tags = {"stage": "train", **(tags or {})}
+    with mlflow.start_run(run_name=run_name or f"train-{kind}", tags=tags) as run:
+        logged = {"kind": kind, "train_rows": len(train), "holdout_rows": len(holdout)}
+        logged["train_days"] = f"{int(train['day'].min())}-{int(train['day'].max())}"
+        logged["holdout_days"] = f"{int(holdout['day'].min())}-{int(holdout['day'].max())}"
+        if kind != "baseline":
+            logged.update({f"{kind}_{k}": v for k, v in model_params(kind, params).items()})
+            logged["random_state"] = settings.random_state
+        if kind == "mlp":
+            logged["framework"] = f"pytorch {version('torch')}"
+        mlflow.log_params(logged)
         mlflow.log_metrics({f"holdout_{name}": value for name, value in metrics.items()})
         with tempfile.TemporaryDirectory() as folder:
             for filename, png in diagnostic_plots(holdout[TARGET], predictions, kind).items():
@@ -187,7 +280,7 @@ def train_and_log(
 def train_all(
     train: pd.DataFrame, holdout: pd.DataFrame, settings: Settings, kinds=MODEL_KINDS, tags=None
 ) -> dict[str, TrainedModel]:
-    """Train every model kind in `kinds` with a progress bar; returns them by kind."""
+    """Train every model kind in `kinds` (default: all three) with a progress bar; by kind."""
     from tqdm import tqdm
 
     configure_mlflow(settings)
