@@ -246,6 +246,12 @@ EXERCISES = [
                 "ratio by the difference (cur - ref): it is the KL divergence in both directions "
                 "added.",
             ),
+            WrongAnswer(
+                "from capstone.monitor import psi\n",
+                "Did you import the capstone's `psi`? It gives a feature with at most 24 distinct "
+                "values one bin per value, so on a small reference it differs from the decile "
+                "version asked here; write `{name}` yourself (the lesson uses the capstone's next).",
+            ),
         ],
         equivalent_mutants={
             "line 7: arguments 1 and 2 of `np.maximum` swapped": "The maximum is symmetric.",
