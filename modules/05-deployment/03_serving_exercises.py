@@ -795,11 +795,11 @@ EXERCISES = [
             "extra field) expects 422.",
             "For the batch order, post three different rows to `/predict/batch` and compare "
             "its list with the three `/predict` answers, in order. `client = "
-            "in_process_client(app)`, then `client.get('/health').status_code == 200`.",
+            "TestClient(app)`, then `client.get('/health').status_code == 200`.",
         ],
         solution="""
             def test_service(app):
-                client = in_process_client(app)
+                client = TestClient(app)
                 assert client.get("/health").status_code == 200
                 assert client.post("/predict", json=hour).status_code == 200
                 assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
@@ -814,7 +814,7 @@ EXERCISES = [
             WrongAnswer(
                 """
                 def test_service(app):
-                    client = in_process_client(app)
+                    client = TestClient(app)
                     assert client.get("/health").status_code == 200
                     assert client.post("/predict", json=hour).status_code == 200
                     for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
@@ -830,7 +830,7 @@ EXERCISES = [
             WrongAnswer(
                 """
                 def test_service(app):
-                    client = in_process_client(app)
+                    client = TestClient(app)
                     assert client.get("/health").status_code == 200
                     assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
                     for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
@@ -846,7 +846,7 @@ EXERCISES = [
             WrongAnswer(
                 """
                 def test_service(app):
-                    client = in_process_client(app)
+                    client = TestClient(app)
                     assert client.get("/health").status_code == 200
                     assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
                     assert client.post("/predict", json={**hour, "hum": 1.7}).status_code == 422
@@ -862,7 +862,7 @@ EXERCISES = [
             WrongAnswer(
                 """
                 def test_service(app):
-                    client = in_process_client(app)
+                    client = TestClient(app)
                     assert client.get("/health").status_code == 200
                     assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
                     for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
