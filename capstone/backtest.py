@@ -22,7 +22,13 @@ import pandas as pd
 
 from capstone.config import Settings, configure_mlflow
 from capstone.data import FEATURE_COLUMNS, TARGET, month_numbers
-from capstone.train import MODEL_KINDS, make_pipeline, model_params, regression_metrics
+from capstone.train import (
+    MODEL_KINDS,
+    fit_pipeline,
+    make_pipeline,
+    model_params,
+    regression_metrics,
+)
 
 logger = logging.getLogger(__name__)
 TIE_TOLERANCE = 0.01
@@ -87,8 +93,9 @@ def rolling_origin_folds(frame: pd.DataFrame, min_train_months: int = 1) -> list
 
 def score_fold(candidate: Candidate, fold: Fold, random_state: int) -> dict[str, float]:
     """Fit `candidate` on the fold's training months; its metrics on the validation month."""
-    pipeline = make_pipeline(candidate.kind, random_state, candidate.params)
-    pipeline.fit(fold.train[list(FEATURE_COLUMNS)], fold.train[TARGET])
+    pipeline = fit_pipeline(
+        make_pipeline(candidate.kind, random_state, candidate.params), fold.train
+    )
     predictions = pipeline.predict(fold.validate[list(FEATURE_COLUMNS)])
     return regression_metrics(fold.validate[TARGET], predictions)
 

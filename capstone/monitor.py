@@ -1,4 +1,10 @@
-"""Drift and performance report over a window of logged predictions (and labels when present)."""
+"""Drift and performance report over a window of logged predictions (and labels when present).
+
+Labels arrive late (`capstone.labels`): at monitoring time `as_of` only the labels that arrived
+by then are joined; the other predictions are kept and counted as pending. Their error cannot be
+known yet, so for the newest hours prediction drift is the only signal, and the error rule (and
+retraining) rests on arrived labels alone.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from capstone.config import MAE_DEGRADATION, PSI_THRESHOLD, WEIGHTED_DRIFT_THRES
 from capstone.data import FEATURE_COLUMNS, FEATURE_DTYPES, TARGET
 from capstone.features import FEATURE_NAMES, build_features
 from capstone.figures import figure, png_bytes
+from capstone.labels import describe_hour, label_status
 
 # The cyclic hour encodings duplicate `hr`, so they are not monitored separately.
 MONITORED_FEATURES = tuple(name for name in FEATURE_NAMES if name not in ("hr_sin", "hr_cos"))
@@ -169,6 +176,13 @@ class MonitorSummary:
     reference_normalised_error: float | None = None
     current_normalised_error: float | None = None
     normalised_error_change: float | None = None
+    # Delayed labels: rows still waiting for theirs at monitoring time, and what that hides.
+    pending_rows: int = 0
+    pending_share: float = 0.0
+    pending_prediction_psi: float | None = None
+    first_pending_hour: float | None = None
+    last_labelled_hour: float | None = None
+    label_note: str = ""
     reasons: list[str] = field(default_factory=list)
     features: list[dict] = field(default_factory=list)
     weekly: list[dict] = field(default_factory=list)
@@ -220,6 +234,13 @@ def summarise(
         if current_error is not None and reference_error
         else None
     )
+    status = label_status(current)
+    pending = (
+        current[TARGET].isna().to_numpy() if TARGET in current else np.ones(len(current), bool)
+    )
+    pending_psi = (
+        psi(reference_predictions, current.loc[pending, "prediction"]) if pending.any() else None
+    )
     over = drift["psi"] > psi_threshold
     calendar = drift["kind"] == "calendar"
     drifted = drift.loc[over & ~calendar, "feature"].tolist()
@@ -270,16 +291,42 @@ def summarise(
         reference_normalised_error=reference_error,
         current_normalised_error=current_error,
         normalised_error_change=error_change,
+        pending_rows=status["pending_rows"],
+        pending_share=status["pending_share"],
+        pending_prediction_psi=pending_psi,
+        first_pending_hour=status["first_pending_hour"],
+        last_labelled_hour=status["last_labelled_hour"],
+        label_note=_label_note(status, pending_psi),
         reasons=reasons,
         features=drift.to_dict("records"),
         weekly=weekly.to_dict("records"),
     )
 
 
-def read_prediction_log(path, since: float | None = None) -> pd.DataFrame:
-    """Logged predictions (one row per scored item), joined with labels when they exist.
+def _label_note(status: dict, pending_psi: float | None) -> str:
+    """One sentence on what the monitor can and cannot know before the labels arrive."""
+    if status["pending_rows"] == 0:
+        return f"all {status['rows']} served rows have their labels"
+    return (
+        f"{status['pending_rows']} of {status['rows']} served rows "
+        f"({status['pending_share']:.1%}) still await their labels (from "
+        f"{describe_hour(status['first_pending_hour'])}; last labelled hour "
+        f"{describe_hour(status['last_labelled_hour'])}): their error is unknown, the error rule "
+        f"and retraining use only arrived labels, and for those hours prediction drift is the "
+        f"only signal (prediction PSI {'n/a' if pending_psi is None else f'{pending_psi:.2f}'})"
+    )
 
-    Feature columns come back with the schema's types, like rows from `data.load`.
+
+def read_prediction_log(
+    path, since: float | None = None, as_of: float | None = None
+) -> pd.DataFrame:
+    """Logged predictions (one row per scored item), joined with the labels known at `as_of`.
+
+    Every logged prediction comes back: a row whose label has not arrived by `as_of` (a label
+    with `arrived_at` > `as_of`, or none yet) has a missing target, and counts as pending. Labels
+    recorded without an arrival time count as arrived. `as_of=None`: every recorded label.
+    The column `label_arrived_at` says when each joined label arrived. Feature columns come back
+    with the schema's types, like rows from `data.load`.
     """
     connection = sqlite3.connect(path)
     try:
@@ -290,26 +337,64 @@ def read_prediction_log(path, since: float | None = None) -> pd.DataFrame:
             "SELECT name FROM sqlite_master WHERE type='table' AND name='labels'"
         ).fetchone()
         if has_labels:
-            labels_query = f"SELECT request_id, item, {TARGET} FROM labels"
-            labels = pd.read_sql_query(labels_query, connection)
+            _ensure_arrival_column(connection)
+            labels_query = (
+                f"SELECT request_id, item, {TARGET}, arrived_at AS label_arrived_at FROM labels"
+            )
+            if as_of is not None:
+                labels_query += " WHERE arrived_at IS NULL OR arrived_at <= ?"
+            params = (as_of,) if as_of is not None else None
+            labels = pd.read_sql_query(labels_query, connection, params=params)
             frame = frame.merge(labels, on=["request_id", "item"], how="left")
+        else:
+            frame[TARGET] = np.nan
+            frame["label_arrived_at"] = np.nan
     finally:
         connection.close()
     return frame
 
 
+def _ensure_arrival_column(connection: sqlite3.Connection) -> None:
+    """Add `arrived_at` to a labels table written before labels had arrival times."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(labels)")}
+    if "arrived_at" not in columns:
+        with connection:
+            connection.execute("ALTER TABLE labels ADD COLUMN arrived_at REAL")
+
+
 def record_labels(path, labels: pd.DataFrame) -> int:
-    """Store arrived labels (columns request_id, item and the target) next to the predictions."""
+    """Store labels (columns request_id, item, the target and optionally `arrived_at`).
+
+    `arrived_at` is when each label became known, on the clock the monitor's `as_of` uses; a
+    label without it counts as known whenever the log is read.
+    """
+    missing = [name for name in ("request_id", "item", TARGET) if name not in labels]
+    if missing:
+        raise ValueError(
+            f"record_labels: expected columns request_id, item, {TARGET} (and optionally "
+            f"arrived_at), missing {missing}"
+        )
+    arrived = labels["arrived_at"] if "arrived_at" in labels else pd.Series(np.nan, labels.index)
+    rows = zip(
+        labels["request_id"],
+        labels["item"].astype(int),
+        labels[TARGET].astype(float),
+        (None if pd.isna(value) else float(value) for value in arrived),
+        strict=True,
+    )
     connection = sqlite3.connect(path)
     try:
         with connection:
             connection.execute(
                 f"CREATE TABLE IF NOT EXISTS labels (request_id TEXT, item INTEGER, {TARGET} REAL, "
-                "PRIMARY KEY (request_id, item))"
+                "arrived_at REAL, PRIMARY KEY (request_id, item))"
             )
+        _ensure_arrival_column(connection)
+        with connection:
             connection.executemany(
-                "INSERT OR REPLACE INTO labels VALUES (?, ?, ?)",
-                labels[["request_id", "item", TARGET]].itertuples(index=False, name=None),
+                f"INSERT OR REPLACE INTO labels (request_id, item, {TARGET}, arrived_at) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
             )
     finally:
         connection.close()
@@ -384,7 +469,8 @@ def write_report(
 <style>body{{font-family:sans-serif;max-width:900px;margin:auto}}td,th{{padding:2px 8px}}</style>
 </head><body><h1>Bike-share demand: drift and performance</h1>
 <p><b>{verdict}</b>. Rule: {html.escape(summary.rule)}.</p><ul>{reasons}</ul>
-<p>{summary.rows} served rows, {summary.labelled_rows} with labels. Current MAE:
+<p>{summary.rows} served rows, {summary.labelled_rows} with labels.
+Labels: {html.escape(summary.label_note)}. Current MAE:
 {summary.current_mae if summary.current_mae is None else round(summary.current_mae, 2)};
 reference MAE: {summary.reference_mae if summary.reference_mae is None else round(summary.reference_mae, 2)}.
 Normalised error (MAE / mean demand): {_fmt(summary.current_normalised_error)} vs reference
@@ -410,9 +496,10 @@ def monitor(
     importance: dict | None = None,
     reference_demand: float | None = None,
     weighted_drift_threshold: float = WEIGHTED_DRIFT_THRESHOLD,
+    as_of: float | None = None,
 ) -> MonitorSummary:
-    """Read the prediction log, summarise drift and error, write the HTML + JSON report."""
-    current = read_prediction_log(log_path, since=since)
+    """Read the prediction log (labels known at `as_of`), summarise, write the HTML + JSON report."""
+    current = read_prediction_log(log_path, since=since, as_of=as_of)
     if current.empty:
         raise ValueError(f"no logged predictions in {log_path}; serve some traffic first")
     summary = summarise(

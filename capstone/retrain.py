@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from capstone.config import Settings
+from capstone.config import Settings, configure_mlflow
 from capstone.data import FEATURE_COLUMNS, TARGET, month_numbers
 from capstone.registry import GateDecision, gate, register
-from capstone.train import TrainedModel, train_all
+from capstone.train import TrainedModel, train_and_log
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class RetrainResult:
 def recent_split(base: pd.DataFrame, labelled: pd.DataFrame) -> tuple:
     """Train on `base` plus all labelled months but the newest; hold out the newest month.
 
-    Both champion and challenger are then judged on data neither has been trained on.
+    Both champion and challenger are then judged on data neither has been trained on. Rows whose
+    label has not arrived (a missing target: pending, see `capstone.labels`) are left out of both.
     """
     labelled = labelled.dropna(subset=[TARGET])
     if labelled.empty:
@@ -40,11 +41,19 @@ def recent_split(base: pd.DataFrame, labelled: pd.DataFrame) -> tuple:
 
 
 def retrain(
-    base: pd.DataFrame, labelled: pd.DataFrame, settings: Settings, kind: str = "hgb"
+    base: pd.DataFrame,
+    labelled: pd.DataFrame,
+    settings: Settings,
+    kind: str = "hgb",
+    params: dict | None = None,
 ) -> RetrainResult:
-    """Train a challenger on recent data, register it and let the gate decide."""
+    """Train a challenger (`kind`, `params` as chosen by the backtest) on recent data with
+    arrived labels only, register it and let the gate decide."""
     train, holdout, holdout_months = recent_split(base, labelled)
-    challenger = train_all(train, holdout, settings, kinds=(kind,), tags={"stage": "retrain"})[kind]
+    configure_mlflow(settings)
+    challenger = train_and_log(
+        kind, train, holdout, settings, tags={"stage": "retrain"}, params=params
+    )
     version = register(challenger.model_uri, settings, tags={"role": "challenger"})
     decision = gate(version, holdout, settings)
     return RetrainResult(challenger, version, decision, len(train), holdout_months)
