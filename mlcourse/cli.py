@@ -1,6 +1,7 @@
-"""``mlcourse`` command line: ``check`` a learner's notebooks, ``strip`` outputs before a commit,
-``progress`` of a learner, ``validate`` a notebook before submitting it; ``release``,
-``collect``, ``grade`` and ``export`` for instructors; ``check-strength`` for authors."""
+"""``mlcourse`` command line: ``check`` a learner's notebooks (``check capstone``: the capstone's
+milestones), ``strip`` outputs before a commit, ``progress`` of a learner, ``validate`` a
+notebook before submitting it; ``release``, ``collect``, ``grade`` and ``export`` for
+instructors; ``check-strength`` for authors."""
 
 from __future__ import annotations
 
@@ -11,8 +12,28 @@ import sys
 from pathlib import Path
 
 
+def _is_capstone_project(paths: list[str]) -> bool:
+    """``check capstone`` means the project's milestone table, not its guided notebooks."""
+    return len(paths) == 1 and Path(paths[0]).as_posix().rstrip("/") == "capstone"
+
+
+def _capstone_check(args) -> int:
+    from mlcourse.capstone_check import format_table, run_capstone_check
+
+    report = run_capstone_check(
+        workers=args.workers, milestones=args.milestone or None, fast=args.fast
+    )
+    print(format_table(report))
+    return 0 if report.all_passed else 1
+
+
 def _check(args) -> int:
     from mlcourse.check import format_table, run_check
+
+    if _is_capstone_project(args.paths):
+        return _capstone_check(args)
+    if args.milestone or args.fast:
+        raise ValueError("--milestone and --fast go with `check capstone` (the milestone table)")
 
     report = run_check(args.paths, workers=args.workers)
     print(format_table(report, width=shutil.get_terminal_size((100, 20)).columns))
@@ -176,11 +197,27 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser(
-        "check", help="run your notebooks and print a table of exercise outcomes"
+        "check",
+        help="run your notebooks and print a table of exercise outcomes; `check capstone`: "
+        "the capstone's acceptance tests against your package, one row per milestone",
     )
-    check.add_argument("paths", nargs="*", help="notebooks or folders (default: all modules)")
-    check.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        help="notebooks or folders (default: all modules); `capstone` alone: the milestone table "
+        "(`capstone/notebooks`: its guided notebooks)",
+    )
+    check.add_argument("--workers", type=int, default=2, help="notebooks (test files) in parallel")
     check.add_argument("--strict", action="store_true", help="exit 1 unless every check passes")
+    check.add_argument(
+        "--milestone",
+        type=int,
+        action="append",
+        help="check capstone: only this milestone's tests (repeatable)",
+    )
+    check.add_argument(
+        "--fast", action="store_true", help="check capstone: skip the slow tests (servers, Spark)"
+    )
     check.set_defaults(run=_check)
 
     strip = commands.add_parser("strip", help="remove outputs from notebooks (before committing)")
@@ -266,7 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy modules for a cohort, without solution code (expected values included)",
     )
     release.add_argument(
-        "modules", nargs="+", type=Path, help="module folders, e.g. modules/01-math"
+        "modules",
+        nargs="+",
+        type=Path,
+        help="module folders, e.g. modules/01-math; `capstone`: the project skeleton, its tests "
+        "and guided notebooks",
     )
     release.add_argument("--out", type=Path, required=True, help="where the release is written")
     release.set_defaults(run=_release)

@@ -1,7 +1,11 @@
 """``mlcourse release MODULE... --out DIR``: a cohort copy whose checks work without solutions.
 
-MODULE is a folder such as ``modules/01-math``, or ``capstone/notebooks`` (which also copies the
-``capstone`` package its notebooks use).
+MODULE is a folder such as ``modules/01-math``, or ``capstone`` (``capstone/notebooks`` is the
+same): the capstone project for learners to build, that is its guided notebooks, the *skeleton*
+of the ``capstone`` package (``write_skeleton``: the bodies of the functions that
+``capstone/milestones.py`` lists raise ``NotImplementedError`` naming their milestone; all else
+is whole), its acceptance tests ``tests/capstone`` (``make capstone-check`` runs them) and the
+serving benchmark. The brief, rubric and write-up template ship inside the package folder.
 
 Each notebook's expected values (and each recorded wrong answer's values) are precomputed by a
 solved run and stored in the safe format next to the spec as ``NN_name_expected.json``; the
@@ -32,11 +36,65 @@ RELEASED_SOLUTION = "# The reference solution is not part of this release.\n"
 TOOLKIT = ["mlcourse", "data", "pyproject.toml", "requirements.txt", "requirements.in"]
 TOOLKIT += ["environment.yml", "Makefile", "README.md", "LICENSE", ".gitignore"]
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
+# What the capstone project ships beside its package and notebooks (paths from the course root).
+CAPSTONE_EXTRAS = [Path("tests", "capstone"), Path("benchmarks", "capstone_serving.py")]
 
 
 def _capstone_skipped(folder, names):
     """The capstone package without its run state; its notebooks are released separately."""
     return SKIPPED(folder, names) | ({"runs", "notebooks"} & set(names))
+
+
+def _milestones(root: Path):
+    from mlcourse.capstone_check import load_milestones
+
+    return load_milestones(root)
+
+
+def skeleton_stubs(root: Path) -> dict[str, dict[str, str]]:
+    """module -> {qualname: stub message} for every function ``capstone/milestones.py`` lists."""
+    plan = _milestones(root)
+    stubs: dict[str, dict[str, str]] = {}
+    for milestone in plan.MILESTONES:
+        for function in milestone.functions:
+            module, qualname = plan.split_name(function)
+            if qualname in stubs.setdefault(module, {}):
+                raise ValueError(f"{function} is listed twice in capstone/milestones.py")
+            stubs[module][qualname] = plan.stub_message(milestone, qualname)
+    return stubs
+
+
+def write_skeleton(root: Path, out: Path) -> list[str]:
+    """Write ``root``'s capstone package under ``out`` with the learner's functions stubbed.
+
+    Everything is checked before anything is written: a listed name that does not exist raises
+    ``LookupError`` naming it. Returns the stubbed functions as ``module:qualname``."""
+    from mlcourse import skeleton
+
+    root, out = Path(root), Path(out)
+    written = {}
+    for module, messages in skeleton_stubs(root).items():
+        path = skeleton.module_file(root, module)
+        where = path.relative_to(root).as_posix()
+        written[path.relative_to(root)] = skeleton.stub(path.read_text(), messages, where)
+    shutil.copytree(
+        root / "capstone", out / "capstone", ignore=_capstone_skipped, dirs_exist_ok=True
+    )
+    for relative, text in written.items():
+        (out / relative).write_text(text)
+    return [f"{m}:{q}" for m, messages in skeleton_stubs(root).items() for q in messages]
+
+
+def _write_capstone_project(root: Path, out: Path) -> None:
+    """The skeleton package, its acceptance tests and the serving benchmark."""
+    write_skeleton(root, out)
+    for extra in CAPSTONE_EXTRAS:
+        source = root / extra
+        if source.is_dir():
+            shutil.copytree(source, out / extra, ignore=SKIPPED, dirs_exist_ok=True)
+        elif source.is_file():
+            (out / extra).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, out / extra)
 
 
 def attach_expected(exercises: list, spec_file: str) -> list:
@@ -134,12 +192,27 @@ Released with `mlcourse release` for a cohort: {modules}.
 - Instructors grade with the full course, where hidden checks (cases that are not in this
   release) can test the same functions on other inputs.
 """
+CAPSTONE_NOTICE = """
+## The capstone is a skeleton
+
+`capstone/` is the project you build. Every function `capstone/milestones.py` lists ({count} of
+them) keeps its signature and docstring, and its body raises `NotImplementedError` naming its
+milestone; the plumbing (CLI, settings, figures, the server thread, the report page) is whole.
+`make capstone-check` (`python -m mlcourse check capstone`) runs the acceptance tests in
+`tests/capstone` against your package and prints one row per milestone. The guided notebooks in
+`capstone/notebooks/` call the package: each runs once the milestones it covers pass (notebook 01:
+1-2, notebook 02: 1-4, notebook 03: 1-8); until then a cell stops with the milestone to write.
+Read `capstone/README.md`, "Build it yourself": the extension, the rubric and the write-up
+template are beside it.
+"""
 
 
 def _module_folders(modules: list[Path], root: Path) -> list[tuple[Path, Path]]:
     """(module folder, its place in the release) for each of ``modules``, checked."""
     found = []
     for module in map(Path, modules):
+        if module == Path("capstone") or module.resolve() == (root / "capstone").resolve():
+            module = root / "capstone" / "notebooks"  # the capstone project: same release
         if not module.is_dir():
             module = root / "modules" / module.name
         if not module.is_dir():
@@ -190,6 +263,8 @@ def release(modules: list[Path], out: Path) -> list[Path]:
     root, out = course_root(), Path(out)
     chosen = _module_folders(modules, root)
     documents: dict[Path, dict[Path, dict]] = {}
+    if any(relative.parts[0] == "capstone" for _, relative in chosen):
+        skeleton_stubs(root)  # a listed name that does not exist fails before the solved runs
     with tempfile.TemporaryDirectory(prefix="mlcourse-release-") as tmp:
         for module, _ in chosen:
             documents[module] = _solved_runs(module, Path(tmp))
@@ -204,9 +279,7 @@ def release(modules: list[Path], out: Path) -> list[Path]:
     for module, relative in chosen:
         target = out / relative
         if relative.parts[0] == "capstone":  # its notebooks import the capstone package
-            shutil.copytree(
-                root / "capstone", out / "capstone", ignore=_capstone_skipped, dirs_exist_ok=True
-            )
+            _write_capstone_project(root, out)
         shutil.copytree(module, target, ignore=SKIPPED, dirs_exist_ok=True)
         for spec in sorted(target.glob(f"*{SPEC_SUFFIX}")):
             spec.unlink()
@@ -232,4 +305,8 @@ def _write_notice(out: Path) -> None:
         for p in ([place] if place.name == "notebooks" else place.iterdir())
         if p.is_dir() and any(p.glob(f"*{EXPECTED_SUFFIX}"))
     )
-    (out / NOTICE).write_text(NOTICE_TEXT.format(modules=", ".join(names) or "no module"))
+    text = NOTICE_TEXT.format(modules=", ".join(names) or "no module")
+    if (out / "capstone" / "milestones.py").is_file():
+        count = sum(len(messages) for messages in skeleton_stubs(out).values())
+        text += CAPSTONE_NOTICE.format(count=count)
+    (out / NOTICE).write_text(text)
