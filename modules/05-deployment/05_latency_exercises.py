@@ -30,12 +30,14 @@ _PERCENTILE_CASES = [
     dict(latencies_ms=_latencies(43, 3), q=50, warmup=3),  # 40 left: an even count
     dict(latencies_ms=_latencies(37, 0), q=95, warmup=0),
     dict(latencies_ms=_latencies(100, 0), q=99, warmup=0),  # exactly enough for p99
+    dict(latencies_ms=_latencies(99, 0), q=99, warmup=0),  # one too few
     dict(latencies_ms=_latencies(260, 12), q=95, warmup=12),
     dict(latencies_ms=_latencies(120, 30), q=99, warmup=30),  # 90 left: too few for p99
     dict(latencies_ms=_latencies(29, 10), q=95, warmup=10),  # 19 left: too few for p95
+    dict(latencies_ms=_latencies(15, 2), q=95, warmup=2),  # too few even with the warm-up
 ]
 _TOO_FEW = ["samples"]
-_PERCENTILE_MENTIONS = [[], [], [], [], [], _TOO_FEW, _TOO_FEW]
+_PERCENTILE_MENTIONS = [[], [], [], [], _TOO_FEW, [], _TOO_FEW, _TOO_FEW, _TOO_FEW]
 
 
 def _percentile_answer(body: str, check: str = "", drop: str = "latencies_ms[warmup:]") -> str:
@@ -60,6 +62,15 @@ _TABLE = pd.DataFrame(
         "p99_ms": [1.90, 2.00, 2.40, 3.00, 4.10, 6.00, 9.50, 16.00],
     }
 )
+# Values exact in binary, for cases on the boundary: 16 rows per 0.48828125 ms = 32,768 rows/s,
+# and at 32,768 requests/s a batch of 16 waits 15 / 32.768 = 0.457763671875 ms to fill.
+_EXACT = pd.DataFrame(
+    {
+        "batch_size": [1, 4, 16, 64, 256],
+        "p50_ms": [0.5, 0.5, 0.48828125, 1.0, 4.0],
+        "p99_ms": [1.0, 1.25, 1.5, 2.0, 8.0],
+    }
+)
 _BATCH_CASES = [
     dict(table=_TABLE, rate_per_s=2000, budget_ms=50),
     dict(table=_TABLE, rate_per_s=1000, budget_ms=9.5),  # the (b - 1) in the wait matters
@@ -67,6 +78,10 @@ _BATCH_CASES = [
     dict(table=_TABLE.sample(frac=1.0, random_state=3), rate_per_s=80_000, budget_ms=11),
     dict(table=_TABLE, rate_per_s=50_000, budget_ms=5),
     dict(table=_TABLE.iloc[::-1], rate_per_s=200, budget_ms=400),
+    dict(table=_EXACT, rate_per_s=32768, budget_ms=3.0),  # 16 keeps up exactly
+    dict(table=_EXACT, rate_per_s=32790, budget_ms=3.0),  # 16 falls just short
+    dict(table=_EXACT, rate_per_s=32768, budget_ms=1.957763671875),  # 16 fits exactly
+    dict(table=_EXACT, rate_per_s=32768, budget_ms=1.9575),  # 16 misses by a hair
 ]
 
 
@@ -188,6 +203,23 @@ class CacheScenarios(Comparator):
                     )
         return None
 
+    def matches(self, observed, recorded):
+        return _same_observation(observed, recorded)
+
+
+def _same_observation(a, b) -> bool:
+    """Observations equal as data: the same keys and values, arrays within float tolerance."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_observation(a[k], b[k]) for k in a)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same_observation(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9)
+    return a == b
+
 
 # --- 05.05.4: structured pruning ---------------------------------------------------------------
 
@@ -304,6 +336,9 @@ class PrunedModels(Comparator):
                 )
         return None
 
+    def matches(self, observed, recorded):
+        return _same_observation(observed, recorded)
+
 
 _PRUNE_SCORE = "    score = first.weight.norm(dim=1) * last.weight.norm(dim=0)\n"
 
@@ -350,7 +385,7 @@ EXERCISES = [
                 kept = np.sort(np.asarray(latencies_ms[warmup:], dtype=float))
                 n = len(kept)
                 if n * (100 - q) < 100:
-                    raise ValueError(f"{n} samples are too few for p{q}: measure at least {math.ceil(100 / (100 - q))}")
+                    raise ValueError(f"{n} samples are too few for p{q}")
                 return kept[math.ceil(q * n / 100) - 1]
         """,
         wrong_answers=[
@@ -397,6 +432,10 @@ EXERCISES = [
                 "keep estimate the percentile: count them after `latencies_ms[warmup:]`.",
             ),
         ],
+        equivalent_mutants={
+            "line 3: keyword `dtype=float` dropped from `np.asarray`": "the percentile is one of "
+            "the measured values either way, and `Close` compares numbers, not dtypes",
+        },
     ),
     Exercise(
         id="05.05.2",
@@ -454,6 +493,10 @@ EXERCISES = [
                 "row; among the sizes that meet the budget, `{name}` should return the largest.",
             ),
         ],
+        equivalent_mutants={
+            "line 8: `int(ok['batch_size'].max())` -> `ok['batch_size'].max()`": "a NumPy integer "
+            "and a Python int of the same value are the same answer to `Exact`",
+        },
     ),
     Exercise(
         id="05.05.3",
