@@ -6,15 +6,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 NB ?=                     # optional notebook or folder for check, test and check-strength, e.g. NB=modules/01-math
+M ?=                      # capstone-check: only these milestones, e.g. M=3 or M="1 2"
 TORCH ?=                  # torch build: cpu (default), cuda (PyPI's CUDA build) or e.g. cu126
 INSTALLER ?=              # auto (default: uv, falling back to pip), uv or pip
 WORKERS ?= 2
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: FORCE help install lab check progress test lint format strip lock bench capstone serve mlflow-ui grade release clean check-strength
+.PHONY: FORCE help install lab check progress test lint format strip lock bench capstone capstone-check serve mlflow-ui grade release clean check-strength
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # Naming TORCH or INSTALLER re-runs the install; otherwise it runs when the lock changes.
 $(BIN)/.installed: requirements.txt pyproject.toml $(if $(TORCH)$(INSTALLER),FORCE,)
@@ -78,12 +79,16 @@ grade: install  ## grade a cohort: make grade ASSIGNMENT=nb.ipynb SUBMISSIONS=di
 	  $(if $(TIMEOUT),--timeout $(TIMEOUT),) $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB),) \
 	  $(if $(BUDGET),--budget $(BUDGET),) $(if $(filter 1 yes true,$(NO_SANDBOX)),--no-sandbox,)
 
-release: install  ## cohort copy without solution code (expected values ship): make release MODULES="modules/01-math ..." OUT=dir
+release: install  ## cohort copy without solution code (expected values ship): make release MODULES="modules/01-math capstone ..." OUT=dir
 	@test -n "$(MODULES)" -a -n "$(OUT)" || { echo "usage: make release MODULES=\"modules/01-math modules/02-programming\" OUT=folder"; exit 2; }
 	$(PY) -m mlcourse release $(MODULES) --out '$(OUT)'
 
 capstone: install  ## the capstone end to end: train, track, register, serve, monitor, retrain
 	MLFLOW_DISABLE_TELEMETRY=true $(PY) -m capstone story
+
+capstone-check: install  ## the capstone's tests on your package, a row per milestone (M=3, FAST=1 skips slow ones)
+	MLFLOW_DISABLE_TELEMETRY=true $(PY) -m mlcourse check capstone --workers $(WORKERS) \
+	  $(foreach m,$(M),--milestone $(m)) $(if $(FAST),--fast,)
 
 serve: install  ## the capstone's prediction API on 127.0.0.1:8000 (docs at /docs)
 	MLFLOW_DISABLE_TELEMETRY=true $(PY) -m capstone serve --host 127.0.0.1 --port 8000
