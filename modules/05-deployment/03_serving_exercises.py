@@ -349,20 +349,6 @@ _SERVICE_BUGS = {
 }
 
 
-def _test_service_solution(app):  # the reference test, kept here to prove the bugs are catchable
-    client = _client(app)
-    hour = dict(_HOUR)
-    assert client.get("/health").status_code == 200
-    assert client.post("/predict", json=hour).status_code == 200
-    assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
-    for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
-        assert client.post("/predict", json={**hour, **bad}).status_code == 422
-    rows = [{**hour, "hr": h} for h in (20, 3, 11)]
-    batch = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
-    singles = [client.post("/predict", json=row).json()["prediction"] for row in rows]
-    assert batch == singles
-
-
 # --- 05.03.4: online or batch -----------------------------------------------------------------------
 
 _COSTS = {"request_s": 0.002, "batch_overhead_s": 0.004, "batch_row_s": 0.00002}
@@ -769,46 +755,45 @@ EXERCISES = [
         id="05.03.3",
         title="A TestClient suite that catches seven planted bugs",
         equivalent_mutants={
+            "line 5: `({}, 200)` removed from `[({}, 200), ({'hr': 23}…{'rain_mm': 3.0}, 422)]`": (
+                "the valid edge hour ({'hr': 23}, 200) already expects 200 for a valid request, "
+                "so every planted bug is still caught"
+            ),
             **{
                 f"line 6: `{a}` -> `{b}`": "another bad value of the same kind (out of range, or "
                 "any value of an unknown field) is refused by the same rule"
                 for a, b in [("1.7", "3.4"), ("3.0", "6.0"), ("3.0", "1.5")]
             },
             **{
-                f"line 8: `{a}` -> `{b}`": "three other distinct hours whose predictions are "
-                "not in increasing order still expose a batch that sorts them"
-                for a, b in [
-                    ("20", "21"),
-                    ("20", "19"),
-                    ("3", "4"),
-                    ("3", "2"),
-                    ("11", "12"),
-                    ("11", "10"),
-                ]
+                f"line 10: `{a}` -> `{b}`": "two other hours whose predictions are not in "
+                "increasing order still expose a batch that sorts them"
+                for a, b in [("20", "21"), ("20", "19"), ("3", "4"), ("3", "2")]
             },
         },
         checks={"test_service": TestSuite(correct=_SERVICE, bugs=_SERVICE_BUGS)},
         hints=[
-            "Each planted bug breaks one promise of the contract table. For each row of the "
-            "table, send one request that only a correct service answers right: a valid hour "
-            "at the edge of a range (hr = 23) expects 200, a bad one (hum = 1.7, hr = '7', an "
-            "extra field) expects 422.",
-            "For the batch order, post three different rows to `/predict/batch` and compare "
-            "its list with the three `/predict` answers, in order. `client = "
-            "TestClient(app)`, then `client.get('/health').status_code == 200`.",
+            "Each planted bug breaks one promise of the contract table. For each promise, send "
+            "one request that only a correct service answers right: a valid hour at the edge "
+            "of a range (hr = 23) expects 200, a bad one (hum = 1.7, hr = '7', an extra field) "
+            "expects exactly 422.",
+            "A table of (change to `hour`, expected status) pairs and one loop keep it short. "
+            "For the batch order, post two different rows to `/predict/batch` and compare its "
+            "list with the two `/predict` answers, in order. Start with `client = "
+            "TestClient(app)` and `client.get('/health').status_code == 200`.",
         ],
         solution="""
             def test_service(app):
                 client = TestClient(app)
                 assert client.get("/health").status_code == 200
-                assert client.post("/predict", json=hour).status_code == 200
-                assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
-                for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
-                    assert client.post("/predict", json={**hour, **bad}).status_code == 422
-                rows = [{**hour, "hr": h} for h in (20, 3, 11)]
+                cases = [
+                    ({}, 200), ({"hr": 23}, 200),
+                    ({"hum": 1.7}, 422), ({"hr": "7"}, 422), ({"rain_mm": 3.0}, 422),
+                ]
+                for change, status in cases:
+                    assert client.post("/predict", json={**hour, **change}).status_code == status
+                rows = [{**hour, "hr": 20}, {**hour, "hr": 3}]
                 batch = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
-                singles = [client.post("/predict", json=row).json()["prediction"] for row in rows]
-                assert batch == singles
+                assert batch == [client.post("/predict", json=row).json()["prediction"] for row in rows]
         """,
         wrong_answers=[
             WrongAnswer(
@@ -816,15 +801,17 @@ EXERCISES = [
                 def test_service(app):
                     client = TestClient(app)
                     assert client.get("/health").status_code == 200
-                    assert client.post("/predict", json=hour).status_code == 200
-                    for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
-                        assert client.post("/predict", json={**hour, **bad}).status_code == 422
-                    rows = [{**hour, "hr": h} for h in (20, 3, 11)]
+                    cases = [
+                        ({}, 200),
+                        ({"hum": 1.7}, 422), ({"hr": "7"}, 422), ({"rain_mm": 3.0}, 422),
+                    ]
+                    for change, status in cases:
+                        assert client.post("/predict", json={**hour, **change}).status_code == status
+                    rows = [{**hour, "hr": 20}, {**hour, "hr": 3}]
                     batch = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
-                    singles = [client.post("/predict", json=row).json()["prediction"] for row in rows]
-                    assert batch == singles
+                    assert batch == [client.post("/predict", json=row).json()["prediction"] for row in rows]
                 """,
-                "Did you test only requests in the middle of the ranges? An off-by-one bound "
+                "Did you test only values in the middle of the ranges? An off-by-one bound "
                 "refuses a valid edge value: send `hr = 23`, the last hour, and expect 200.",
             ),
             WrongAnswer(
@@ -832,12 +819,15 @@ EXERCISES = [
                 def test_service(app):
                     client = TestClient(app)
                     assert client.get("/health").status_code == 200
-                    assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
-                    for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
-                        assert client.post("/predict", json={**hour, **bad}).status_code == 422
-                    rows = [{**hour, "hr": h} for h in (20, 3, 11)]
-                    response = client.post("/predict/batch", json={"rows": rows})
-                    assert len(response.json()["predictions"]) == 3
+                    cases = [
+                        ({}, 200), ({"hr": 23}, 200),
+                        ({"hum": 1.7}, 422), ({"hr": "7"}, 422), ({"rain_mm": 3.0}, 422),
+                    ]
+                    for change, status in cases:
+                        assert client.post("/predict", json={**hour, **change}).status_code == status
+                    rows = [{**hour, "hr": 20}, {**hour, "hr": 3}]
+                    batch = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
+                    assert len(batch) == len(rows)
                 """,
                 "Did you check only how many predictions the batch returns? Sorted, reversed or "
                 "shuffled predictions have the right length; compare them with the single-row "
@@ -848,32 +838,39 @@ EXERCISES = [
                 def test_service(app):
                     client = TestClient(app)
                     assert client.get("/health").status_code == 200
-                    assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
-                    assert client.post("/predict", json={**hour, "hum": 1.7}).status_code == 422
-                    rows = [{**hour, "hr": h} for h in (20, 3, 11)]
+                    cases = [
+                        ({}, 200), ({"hr": 23}, 200),
+                        ({"hum": 1.7}, 422),
+                    ]
+                    for change, status in cases:
+                        assert client.post("/predict", json={**hour, **change}).status_code == status
+                    rows = [{**hour, "hr": 20}, {**hour, "hr": 3}]
                     batch = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
-                    singles = [client.post("/predict", json=row).json()["prediction"] for row in rows]
-                    assert batch == singles
+                    assert batch == [client.post("/predict", json=row).json()["prediction"] for row in rows]
                 """,
-                "Did you test one kind of bad input only? A range check does not find a "
-                "service that ignores unknown fields or turns '7' into 7: send an extra field "
-                "and a string for a number too, each expecting 422.",
+                "Did you test one kind of bad input only? A range check does not find a service "
+                "that ignores unknown fields or turns '7' into 7: send an extra field and a "
+                "string for a number too, each expecting 422.",
             ),
             WrongAnswer(
                 """
                 def test_service(app):
                     client = TestClient(app)
                     assert client.get("/health").status_code == 200
-                    assert client.post("/predict", json={**hour, "hr": 23}).status_code == 200
-                    for bad in [{"hum": 1.7}, {"hr": "7"}, {"rain_mm": 3.0}]:
-                        assert client.post("/predict", json={**hour, **bad}).status_code != 200
-                    rows = [{**hour, "hr": h} for h in (20, 3, 11)]
+                    cases = [
+                        ({}, 200), ({"hr": 23}, 200),
+                        ({"hum": 1.7}, 422), ({"hr": "7"}, 422), ({"rain_mm": 3.0}, 422),
+                    ]
+                    for change, status in cases:
+                        answer = client.post("/predict", json={**hour, **change}).status_code
+                        assert answer == 200 if status == 200 else answer != 200
+                    rows = [{**hour, "hr": 20}, {**hour, "hr": 3}]
                     batch = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
-                    singles = [client.post("/predict", json=row).json()["prediction"] for row in rows]
-                    assert batch == singles
+                    assert batch == [client.post("/predict", json=row).json()["prediction"] for row in rows]
                 """,
-                "Did you write `!= 200` for bad input? It would also pass a service that "
-                "crashes (500) on it. Expect exactly 422.",
+                "Did you expect only 'not 200' for bad input? That also passes a service that "
+                "crashes (500) on it, and clients retry a 5xx as if the server were at fault. "
+                "Expect exactly 422.",
             ),
         ],
     ),
