@@ -10,6 +10,9 @@ import sys
 
 from capstone.config import Settings
 
+# Kept here (not imported from capstone.train) so `--help` stays fast: no torch or sklearn.
+MODEL_KINDS = ("baseline", "hgb", "mlp")
+
 logger = logging.getLogger("capstone")
 
 
@@ -42,13 +45,28 @@ def cmd_train(settings: Settings, args) -> dict:
     }
 
 
+def cmd_backtest(settings: Settings, args) -> dict:
+    from capstone import backtest
+
+    _window, train_part, _holdout = _training_window(settings)
+    result = backtest.search(train_part, settings)
+    print(backtest.format_table(result), file=sys.stderr)
+    return {
+        "metric": "mean validation MAE over rolling-origin folds",
+        "folds": result.folds,
+        "table": result.table.to_dict("records"),
+        "chosen": result.chosen.name,
+        "chosen_kind": result.chosen.kind,
+    }
+
+
 def cmd_register(settings: Settings, args) -> dict:
     """Register a logged model; it becomes champion when there is none, or through the gate."""
     from capstone import registry
 
-    model_uri = args.model_uri or registry.latest_model_uri(settings, kind="hgb")
+    model_uri = args.model_uri or registry.latest_model_uri(settings, kind=args.kind)
     if model_uri is None:
-        raise SystemExit("no hgb training run found; run `python -m capstone train` first")
+        raise SystemExit(f"no {args.kind} training run found; run `python -m capstone train` first")
     version = registry.register(model_uri, settings)
     result = {"model_uri": model_uri, "version": version}
     if args.promote:
@@ -108,7 +126,7 @@ def cmd_retrain(settings: Settings, args) -> dict:
 
     window, _train, _holdout = _training_window(settings)
     served = monitor.read_prediction_log(settings.prediction_log_path)
-    result = retrain.retrain(window, served, settings)
+    result = retrain.retrain(window, served, settings, kind=args.kind)
     return {
         "challenger_run": result.challenger.run_id,
         "challenger_version": result.challenger_version,
@@ -138,12 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-labels", action="store_true", help="file has no label columns")
     validate.set_defaults(handler=cmd_validate)
 
-    train = commands.add_parser("train", help="train the baseline and strong model")
-    train.add_argument("--kinds", nargs="+", default=["baseline", "hgb"])
+    train = commands.add_parser("train", help="train the baseline, tree and torch models")
+    train.add_argument("--kinds", nargs="+", default=list(MODEL_KINDS), choices=MODEL_KINDS)
     train.set_defaults(handler=cmd_train)
 
+    backtest = commands.add_parser("backtest", help="rolling-origin backtest of the search")
+    backtest.set_defaults(handler=cmd_backtest)
+
     register = commands.add_parser("register", help="register a model version and gate it")
-    register.add_argument("--model-uri", help="default: the latest train-hgb run's model")
+    register.add_argument("--model-uri", help="default: the latest training run's model of --kind")
+    register.add_argument("--kind", default="hgb", choices=MODEL_KINDS)
     register.add_argument("--promote", action="store_true", help="skip the gate, make champion")
     register.set_defaults(handler=cmd_register)
 
@@ -165,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.set_defaults(handler=cmd_monitor)
 
     retrain = commands.add_parser("retrain", help="retrain on labelled traffic, gate, promote")
+    retrain.add_argument("--kind", default="hgb", choices=MODEL_KINDS, help="challenger kind")
     retrain.set_defaults(handler=cmd_retrain)
 
     story = commands.add_parser("story", help="run every stage end to end")

@@ -150,3 +150,9 @@ def test_register_with_no_training_run_says_what_to_run(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="python -m capstone train"):
         main(["--runs-dir", str(tmp_path), "register"])
     assert (tmp_path / "mlflow.db").exists()  # the store followed --runs-dir
+
+
+def test_cli_kinds_are_the_trainers():
+    from capstone import cli, train
+
+    assert cli.MODEL_KINDS == train.MODEL_KINDS  # kept apart so `--help` imports no torch
