@@ -686,6 +686,15 @@ EXERCISES = [
                 "Did you replace the layers of the model you were given? The caller still serves "
                 "that model: return a new one and leave the original as it was.",
             ),
+            WrongAnswer(
+                "def prune_hidden_units(model, keep):\n"
+                "    amount = model[0].out_features - keep\n"
+                "    prune.ln_structured(model[0], 'weight', amount=amount, n=2, dim=0)\n"
+                "    return model\n",
+                "Did you call `prune.ln_structured`? It zeros whole rows of the weight matrix "
+                "of the model you pass in (changing the caller's model), and the matrices keep "
+                "their size, so nothing gets faster. Build a new, smaller network instead.",
+            ),
         ],
     ),
 ]
