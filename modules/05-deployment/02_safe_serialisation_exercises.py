@@ -7,6 +7,7 @@ import copy
 import datetime
 import operator
 import pickle
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ _DATES_P4 = pickle.dumps(  # STACK_GLOBAL twice; the 2nd 'datetime' comes back w
 _EVAL_INST = b"(S'2 + 2'\nibuiltins\neval\n."  # protocol 0 INST: import and call in one opcode
 _GETATTR_P5 = pickle.dumps(_Reduce(getattr, (1, "real")), protocol=5)
 _MUL_P5 = pickle.dumps(_Reduce(operator.mul, (6, 7)), protocol=5)
+_SYS_P2 = pickle.dumps(_Reduce(sys.getrecursionlimit, ()), protocol=2)  # harmless, but `sys`
 # 300 memoised strings first, so the module name's memo index needs LONG_BINGET (> 255)
 _LONG_MEMO = pickle.dumps(
     [f"w{i}" for i in range(300)] + [_Reduce(operator.add, (1, 1)), _Reduce(operator.sub, (5, 2))],
@@ -72,8 +74,18 @@ _LOAD_CASES = [
     dict(data=_GETATTR_P5, allowed={"builtins.eval"}),
     dict(data=_LONG_MEMO, allowed={"_operator.add", "_operator.sub"}),
     dict(data=_LONG_MEMO, allowed={"_operator.add"}),
+    dict(data=_SYS_P2, allowed={"_operator.add"}),
 ]
-_LOAD_MENTIONS = [[], [], ["builtins.eval"], ["operator.mul"], ["builtins.getattr"], [], ["sub"]]
+_LOAD_MENTIONS = [
+    [],
+    [],
+    ["builtins.eval"],
+    ["operator.mul"],
+    ["builtins.getattr"],
+    [],
+    ["sub"],
+    ["sys.getrecursionlimit"],
+]
 
 
 # --- 05.02.3: skops with an explicit trusted list ---------------------------------------------
@@ -92,7 +104,9 @@ def _skops_models():
     ridge = make_pipeline(StandardScaler(), Ridge(alpha=1.0)).fit(X, y)
     trees = HistGradientBoostingRegressor(max_iter=8, random_state=0).fit(X, y)
     cleaned = make_pipeline(FunctionTransformer(np.nan_to_num), Ridge()).fit(X, y)
-    return X[:7], {k: sio.dumps(v) for k, v in dict(ridge=ridge, trees=trees, clean=cleaned).items()}
+    return X[:7], {
+        k: sio.dumps(v) for k, v in dict(ridge=ridge, trees=trees, clean=cleaned).items()
+    }
 
 
 _X_NEW, _SKOPS = _skops_models()
@@ -120,7 +134,9 @@ class Predictions(Comparator):
 
     def diff(self, name, observed, expected):
         if "type" in observed:
-            return f"`{name}` should be the loaded model (it has `predict`), got {observed['type']}."
+            return (
+                f"`{name}` should be the loaded model (it has `predict`), got {observed['type']}."
+            )
         if not np.allclose(observed["predicted"], expected["predicted"], rtol=1e-6, atol=1e-9):
             return f"`{name}` predicts different values from the model that was saved."
         return None
@@ -166,6 +182,13 @@ def _match_cases():
         def forward(self, x):
             return self.net(x).squeeze(-1)
 
+    def constant(value):  # outputs exactly `value`, so a difference can equal atol exactly
+        net = mlp()
+        with torch.no_grad():
+            net[3].weight.zero_()
+            net[3].bias.fill_(value)
+        return net
+
     X = torch.randn(6, 4, generator=torch.Generator().manual_seed(5))
     base, dropped, big = mlp(), mlp(dropout=0.5), mlp(scale=400.0)
     dropped.train()  # as a model comes back from a training loop
@@ -179,6 +202,7 @@ def _match_cases():
         dict(model=base, restored=LastRowOff(copy.deepcopy(base)), X=X, atol=1e-4),
         dict(model=base, restored=Squeezed(copy.deepcopy(base)), X=X[:1], atol=1e-4),
         dict(model=base, restored=nudged(base, 5e-4), X=X, atol=1e-3),
+        dict(model=constant(1.0), restored=constant(1.5), X=X, atol=0.5),  # exactly at atol
     ]
 
 
@@ -331,21 +355,19 @@ EXERCISES = [
         id="05.02.3",
         title="A skops loader with an explicit trusted list",
         checks={
-            "load_skops": Calls(
-                _SKOPS_CASES, returns=Predictions(_X_NEW), mentions=_SKOPS_MENTIONS
-            )
+            "load_skops": Calls(_SKOPS_CASES, returns=Predictions(_X_NEW), mentions=_SKOPS_MENTIONS)
         },
         hints=[
             "`skops.io.get_untrusted_types(data=data)` lists the types in the file that skops "
             "does not trust by default, without loading anything. Which of them are not in "
             "`trusted`?",
-            "If any are left, raise `ValueError` naming them (sorted) and saying how to fix it "
+            "If any are left, raise `ValueError` naming them and saying how to fix it "
             "(review each one, then add it to `trusted`); otherwise return "
             "`skops.io.loads(data, trusted=trusted)`.",
         ],
         solution="""
             def load_skops(data, trusted):
-                unknown = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted))
+                unknown = [t for t in sio.get_untrusted_types(data=data) if t not in trusted]
                 if unknown:
                     raise ValueError(
                         f"refusing to load: the file contains types not in `trusted`: {unknown}. "
@@ -374,6 +396,9 @@ EXERCISES = [
         id="05.02.4",
         title="Does the restored model give the same outputs?",
         checks={"outputs_match": Function(_MATCH_CASES, returns=Exact())},
+        equivalent_mutants={
+            "line 8: `got - expected` -> `expected - got`": "the absolute value is the same",
+        },
         hints=[
             "Put both models in evaluation mode (`.eval()`: dropout off) and run them on `X` "
             "under `torch.no_grad()`. Outputs that should match must have the same shape "
