@@ -3,9 +3,9 @@
 ``prepare`` writes, once per grading run, the *released* copy a kernel needs: the ``mlcourse``
 package, each assignment's module folder with its spec passed through
 ``mlcourse.release.released_spec(expected=False)`` (checks, comparators, hints, messages; no
-solution, no wrong-answer code, no expected value), the ``capstone`` package when an assignment
-is a capstone notebook, and the hidden-check files (cases only: their expected values come from
-the reference run, in the grading process).
+solution, no wrong-answer code, no expected value), the ``capstone`` package (its guided
+notebooks and the modules' pointer cells, ``mlcourse.pointer``, import it) and the hidden-check
+files (cases only: their expected values come from the reference run, in the grading process).
 
 ``command`` wraps a kernel's command line in ``bwrap`` (bubblewrap): new user, pid, network,
 IPC and UTS namespaces (so no network, loopback included), uid and gid 65534 inside, no
@@ -128,14 +128,12 @@ def prepare(assignment_paths: list[Path], hidden_dir: Path | None, folder: Path)
     root, folder = course_root(), Path(folder)
     course = folder / "course"
     shutil.copytree(Path(__file__).resolve().parents[1], course / "mlcourse", ignore=SKIPPED)
+    if (root / CAPSTONE).is_dir():  # capstone notebooks and modules' pointer cells import it
+        shutil.copytree(root / CAPSTONE, course / CAPSTONE, ignore=_package_only)
     for path in map(Path, assignment_paths):
         module = path.parent
         if is_capstone(path):
             relative = Path(CAPSTONE, CAPSTONE_NOTEBOOKS)
-            if (root / CAPSTONE).is_dir():  # its cells import the package, without its runs
-                shutil.copytree(
-                    root / CAPSTONE, course / CAPSTONE, ignore=_package_only, dirs_exist_ok=True
-                )
         else:
             relative = Path(MODULES, module.name)
         target = course / relative
