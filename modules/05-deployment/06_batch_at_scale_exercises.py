@@ -1,0 +1,563 @@
+"""Exercises of 06_batch_at_scale.ipynb: a chunked scorer, the Spark UDF call, Spark's partition
+folders, an idempotent partition write and a job that skips the partitions already written.
+
+A spec module is imported before the notebook starts its Spark session, so the Spark cases hold
+plain rows and become Spark DataFrames (and a pandas UDF) of the running session only when the
+check copies them; files and folders are written, in a temporary folder, when a check copies
+their case.
+"""
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from mlcourse import compare
+from mlcourse.comparators.base import Unfinished
+from mlcourse.exercise import Comparator, Exact, Exercise, Frame, Function, WrongAnswer
+
+FEATURES = ["hr", "workingday", "temp", "hum"]
+NO_SESSION = (
+    "no Spark session is running: run the cell that starts `spark` (section 3), then this check "
+    "again."
+)
+
+
+def _session():
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        raise RuntimeError(NO_SESSION)
+    return spark
+
+
+def _hours(n: int, seed: int) -> pd.DataFrame:
+    """`n` made-up hours: an id, the model's features and a column the model must not see."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "hour_id": np.arange(1000 * seed, 1000 * seed + n),
+            "hr": rng.integers(0, 24, n),
+            "workingday": rng.integers(0, 2, n),
+            "temp": rng.uniform(0, 1, n).round(3),
+            "hum": rng.uniform(0, 1, n).round(3),
+            "station": rng.choice(["north", "south", "east"], n),
+        }
+    )
+
+
+def _demand(features: pd.DataFrame) -> np.ndarray:
+    """The stand-in model's formula (any fixed function of the features would do)."""
+    return (
+        20.0 * features["hr"] + 50.0 * features["workingday"] + 300.0 * features["temp"]
+    ).to_numpy() - 80.0 * features["hum"].to_numpy()
+
+
+# --- 05.06.1: a chunked scorer ------------------------------------------------------------------
+
+
+class MemoryBoundModel:
+    """A fitted model as a scorer on a memory budget sees it: `predict` takes a table of exactly
+    the feature columns (in order, as a scikit-learn model fitted on a DataFrame requires) and at
+    most `max_rows` rows per call."""
+
+    def __init__(self, max_rows: int):
+        self.max_rows = max_rows
+
+    def predict(self, X):
+        if list(X.columns) != FEATURES:
+            raise ValueError(
+                f"the model expects the columns {FEATURES}, got {list(X.columns)}. Pass "
+                "`chunk[features]`, not the whole chunk."
+            )
+        if len(X) > self.max_rows:
+            raise MemoryError(
+                f"the model was given {len(X)} rows in one call; this machine's memory allows "
+                f"{self.max_rows}. Read the file in chunks (`pd.read_csv(path, chunksize=...)`) "
+                "and score each chunk."
+            )
+        return _demand(X)
+
+    def __repr__(self) -> str:
+        return f"<model, at most {self.max_rows} rows per call>"
+
+
+class CsvCase:
+    """A CSV file of `n` made-up hours; a check's copy gives its path (written once per kernel)."""
+
+    _paths: dict = {}
+
+    def __init__(self, n: int, seed: int):
+        self.n, self.seed = n, seed
+
+    def __deepcopy__(self, memo):
+        path = self._paths.get((self.n, self.seed))
+        if path is None or not Path(path).is_file():
+            path = str(Path(tempfile.mkdtemp(prefix="hours_csv_")) / "hours.csv")
+            _hours(self.n, self.seed).to_csv(path, index=False)
+            self._paths[(self.n, self.seed)] = path
+        return path
+
+    def __repr__(self) -> str:
+        return f"'<CSV file, {self.n} rows>'"
+
+
+_CHUNK_CASES = [
+    dict(model=MemoryBoundModel(100), path=CsvCase(250, 1), features=FEATURES, chunksize=100),
+    dict(model=MemoryBoundModel(64), path=CsvCase(64, 2), features=FEATURES, chunksize=64),
+    dict(model=MemoryBoundModel(1000), path=CsvCase(37, 3), features=FEATURES, chunksize=1000),
+]
+
+
+# --- 05.06.2: the Spark UDF call ----------------------------------------------------------------
+
+
+class SparkHours:
+    """A small table of hours that a check's copy turns into a Spark DataFrame of the running
+    session (built from pandas through Arrow)."""
+
+    def __init__(self, n: int, seed: int):
+        self.n, self.seed = n, seed
+
+    def __deepcopy__(self, memo):
+        return _session().createDataFrame(_hours(self.n, self.seed))
+
+    def __repr__(self) -> str:
+        return f"<Spark DataFrame of {self.n} hours>"
+
+
+class SparkModelUdf:
+    """A check's copy is a pandas UDF that calls the stand-in model the way
+    `mlflow.pyfunc.spark_udf` calls a logged one: one struct column in, a pandas DataFrame of its
+    fields per batch, one double out."""
+
+    def __deepcopy__(self, memo):
+        from pyspark.sql.functions import pandas_udf
+
+        # Self-contained: Spark's Python workers cannot import this spec module, so the
+        # function refers to nothing of it (the formula is `_demand`'s).
+        @pandas_udf("double")
+        def predict(features: pd.DataFrame) -> pd.Series:
+            return (
+                20.0 * features["hr"]
+                + 50.0 * features["workingday"]
+                + 300.0 * features["temp"]
+                - 80.0 * features["hum"]
+            ).astype("float64")
+
+        return predict
+
+    def __repr__(self) -> str:
+        return "<Spark UDF of the model>"
+
+
+def _spark_dataframe_type():
+    from pyspark.sql import DataFrame
+
+    return DataFrame
+
+
+@dataclass(frozen=True)
+class SparkFrame(Frame):
+    """A Spark DataFrame, compared as the pandas table `toPandas()` gives, columns in name order
+    and rows sorted (a Spark result has no row order unless it is sorted)."""
+
+    def observe(self, name, value):
+        if not isinstance(value, _spark_dataframe_type()):
+            return {"not_spark": compare.type_name(value)}
+        table = value.toPandas()
+        table = table[sorted(table.columns)]
+        return table.sort_values(list(table.columns)).reset_index(drop=True)
+
+    def diff(self, name, observed, expected):
+        if isinstance(observed, dict):
+            return (
+                f"`{name}` should be a Spark DataFrame, got {observed['not_spark']}. Keep the "
+                "work on the executors: add a column with `frame.withColumn(...)`; do not bring "
+                "the rows to the driver (`toPandas()`, `collect()`)."
+            )
+        return super().diff(name, observed, expected)
+
+    def matches(self, observed, recorded):
+        if isinstance(observed, dict) or isinstance(recorded, dict):
+            return observed == recorded
+        return super().matches(observed, recorded)
+
+
+_UDF_CASES = [
+    dict(frame=SparkHours(30, 4), predict=SparkModelUdf(), features=FEATURES),
+    dict(frame=SparkHours(7, 5), predict=SparkModelUdf(), features=FEATURES),
+]
+
+
+# --- 05.06.3: where Spark puts a row ------------------------------------------------------------
+
+_PATH_CASES = [
+    dict(root="out", row={"mnth": "May", "day": 121, "hr": 8}, columns=["mnth"]),
+    dict(root="scores", row={"mnth": "May", "day": 121, "hr": 8}, columns=["day", "mnth"]),
+    dict(root="out", row={"mnth": None, "day": 5, "hr": 0}, columns=["mnth", "day"]),
+    dict(root="lake/scores", row={"station": "A/B", "day": 7}, columns=["station"]),
+    dict(root="out", row={"station": "50%", "day": 7}, columns=["day", "station"]),
+]
+
+
+# --- 05.06.4: an idempotent partition write -----------------------------------------------------
+
+
+def _day_scores(day: int, n: int, shift: float = 0.0) -> pd.DataFrame:
+    hours = _hours(n, day)
+    scores = pd.DataFrame(
+        {"hour_id": hours["hour_id"], "hr": hours["hr"], "prediction": _demand(hours) + shift}
+    )
+    return scores.set_axis(np.arange(n) * 3 + 2)  # rows kept from a larger table: index 2, 5, ...
+
+
+def _read_back(root: Path) -> pd.DataFrame:
+    """Every Parquet file under `root/day=<day>/`, with `day` taken from the folder name."""
+    tables = []
+    for file in sorted(root.glob("day=*/*.parquet")):
+        # pyarrow, ignoring pandas' metadata: an index written by mistake shows as a column
+        table = pq.read_table(file).to_pandas(ignore_metadata=True)
+        tables.append(table.assign(day=int(file.parent.name.split("=", 1)[1])))
+    if not tables:
+        return pd.DataFrame({"hour_id": [], "hr": [], "prediction": [], "day": []})
+    table = pd.concat(tables, ignore_index=True)
+    return table.sort_values(["day", "hour_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class IdempotentWrites(Comparator):
+    """A partition writer, run through a schedule with reruns; compared by what a reader of the
+    folder then finds: the rows of every `day=` folder and which folders are marked complete."""
+
+    def observe(self, name, value):
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        tmp = Path(tempfile.mkdtemp(prefix="scores_"))
+        root = tmp / "scores"  # not created yet: the first run creates it
+        try:
+            # day 121 runs, day 122 runs, day 121 is rerun (same rows), then rerun on corrected
+            # data with fewer rows (a late fix of the input); day 123 was left half-written by
+            # a run that died, and runs again.
+            steps = [
+                (121, _day_scores(121, 6)),
+                (122, _day_scores(122, 4)),
+                (121, _day_scores(121, 6)),
+                (121, _day_scores(121, 5, shift=1.5)),
+                ("half-written", None),
+                (123, _day_scores(123, 3)),
+            ]
+            for day, scores in steps:
+                if scores is None:
+                    (root / "day=123").mkdir(parents=True, exist_ok=True)
+                    _day_scores(123, 2).to_parquet(root / "day=123" / "part-7.parquet", index=False)
+                    continue
+                try:
+                    value(scores.copy(), str(root), day)  # a str, as a scheduler passes it
+                except NotImplementedError:
+                    raise Unfinished from None
+                except Exception as err:  # noqa: BLE001 - the learner's code failed: say how
+                    return {"raised": f"{type(err).__name__}: {err}"[:300], "day": day}
+            complete = sorted(p.parent.name for p in root.glob("day=*/_SUCCESS"))
+            return {"table": _read_back(root), "complete": complete}
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be a function, got {observed['not_callable']}."
+        if "raised" in observed:
+            return f"`{name}(scores, root, day={observed['day']})` raised {observed['raised']}"
+        got, want = observed["table"], expected["table"]
+        if len(got) > len(want):
+            return (
+                f"after running `{name}` for days 121, 122, 121 again, 121 on corrected data and "
+                f"123 (left half-written by a failed run), the folder holds {len(got)} rows, "
+                f"{len(got) - len(want)} more than the last runs wrote: a rerun must replace its "
+                "partition, not add to it."
+            )
+        reason = compare.diff_frames("the rows read back", got, want, 1e-9, 1e-9)
+        if reason:
+            return f"after the schedule of runs, {reason}"
+        if observed["complete"] != expected["complete"]:
+            return (
+                f"after the runs, the folders marked complete by a `_SUCCESS` file are "
+                f"{observed['complete']}; every partition written should end with one, written "
+                "last."
+            )
+        return None
+
+    def matches(self, observed, recorded):
+        if "table" not in observed or "table" not in recorded:
+            return observed == recorded
+        return self.diff("value", observed, recorded) is None
+
+
+# --- 05.06.5: the partitions still to do --------------------------------------------------------
+
+
+class OutputFolder:
+    """An output folder in a known state; a check's copy creates it and gives its path.
+    `done`: partitions with data and `_SUCCESS`; `half`: data but no marker (a run that died);
+    `empty`: a folder with nothing in it."""
+
+    def __init__(self, done=(), half=(), empty=(), exists=True):
+        self.done, self.half, self.empty, self.exists = done, half, empty, exists
+
+    def __deepcopy__(self, memo):
+        root = Path(tempfile.mkdtemp(prefix="job_output_")) / "scores"
+        if not self.exists:
+            return str(root)
+        for day in (*self.done, *self.half, *self.empty):
+            (root / f"day={day}").mkdir(parents=True)
+        for day in (*self.done, *self.half):
+            (root / f"day={day}" / "part-0.parquet").write_bytes(b"PAR1")
+        for day in self.done:
+            (root / f"day={day}" / "_SUCCESS").touch()
+        return str(root)  # a str, as a scheduler passes it
+
+    def __repr__(self) -> str:
+        return f"'<scores/: done {list(self.done)}, half-written {list(self.half)}>'"
+
+
+_PENDING_CASES = [
+    dict(days=[121, 122, 123, 124], root=OutputFolder(done=(121, 122))),
+    dict(days=[124, 121, 123, 122], root=OutputFolder(done=(122,), half=(121,), empty=(124,))),
+    dict(days=[5, 6, 7], root=OutputFolder(exists=False)),
+    dict(days=[10, 10, 9, 8], root=OutputFolder(done=(8, 30))),
+    dict(days=[1, 2], root=OutputFolder(done=(1, 2))),
+]
+
+
+EXERCISES = [
+    Exercise(
+        id="05.06.1",
+        title="Score a file that does not fit in memory, chunk by chunk",
+        checks={"score_in_chunks": Function(cases=_CHUNK_CASES, returns=Frame())},
+        hints=[
+            "`pd.read_csv(path, chunksize=chunksize)` returns an iterator of DataFrames of at "
+            "most `chunksize` rows each, so only one chunk is in memory at a time. Score each "
+            "one and keep the scored chunks in a list.",
+            "In the loop: `chunk.assign(prediction=model.predict(chunk[features]))`; after it, "
+            "`pd.concat(scored_chunks)` (each chunk's index carries on from the previous one's).",
+        ],
+        solution="""
+            def score_in_chunks(model, path, features, chunksize):
+                \"\"\"The rows of the CSV file at `path` with a `prediction` column, read and
+                scored `chunksize` rows at a time.\"\"\"
+                scored = [
+                    chunk.assign(prediction=model.predict(chunk[features]))
+                    for chunk in pd.read_csv(path, chunksize=chunksize)
+                ]
+                return pd.concat(scored)  # each chunk's index runs on from the previous one's
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                "def score_in_chunks(model, path, features, chunksize):\n"
+                "    for chunk in pd.read_csv(path, chunksize=chunksize):\n"
+                "        scored = chunk.assign(prediction=model.predict(chunk[features]))\n"
+                "    return scored\n",
+                "Did you return the last chunk only? Each pass of the loop replaced `scored`; "
+                "collect every scored chunk in a list and `pd.concat` them after the loop.",
+            ),
+            WrongAnswer(
+                "def score_in_chunks(model, path, features, chunksize):\n"
+                "    predictions = [model.predict(chunk[features])\n"
+                "                   for chunk in pd.read_csv(path, chunksize=chunksize)]\n"
+                "    return pd.DataFrame({'prediction': np.concatenate(predictions)})\n",
+                "Did you return the predictions alone? Without the other columns (`hour_id`) "
+                "nobody can tell which prediction belongs to which row: return each chunk with "
+                "its `prediction` column added.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="05.06.2",
+        title="Score a Spark DataFrame with the model's UDF",
+        checks={"add_predictions": Function(cases=_UDF_CASES, returns=SparkFrame())},
+        hints=[
+            "A UDF is called like a Spark function, on columns, and returns a column: add it "
+            'with `frame.withColumn("prediction", ...)`. The rows never leave the executors.',
+            "The model's UDF takes one struct column holding the features by name: "
+            "`predict(F.struct(*features))`.",
+        ],
+        solution="""
+            def add_predictions(frame, predict, features):
+                \"\"\"`frame` with a `prediction` column computed on the executors by the UDF.\"\"\"
+                return frame.withColumn("prediction", predict(F.struct(*features)))
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                "def add_predictions(frame, predict, features):\n"
+                "    table = frame.toPandas()\n"
+                "    return table.assign(prediction=predict.func(table[features]))\n",
+                "Did you collect the table to the driver (`toPandas()`) and score it there? On "
+                "a cluster that moves every row to one machine, which is what Spark is there to "
+                "avoid (and it runs out of memory on real data). Call the UDF on the columns: "
+                '`frame.withColumn("prediction", predict(F.struct(*features)))`.',
+            ),
+            WrongAnswer(
+                "def add_predictions(frame, predict, features):\n"
+                '    return frame.select(predict(F.struct(*features)).alias("prediction"))\n',
+                "Did you `select` only the prediction? The scored table must keep its rows' other "
+                "columns (`hour_id`, ...), or nobody can join a prediction back to its hour: use "
+                "`withColumn`.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="05.06.3",
+        title="Where does Spark put this row?",
+        checks={"partition_path": Function(cases=_PATH_CASES, returns=Exact())},
+        hints=[
+            "One folder level per partition column, in the order of `columns` (the order given "
+            "to `partitionBy`, not the order of the row's keys), each named `column=value`, under "
+            "`root`. Join them with `/`.",
+            "A missing value (None) becomes `__HIVE_DEFAULT_PARTITION__`; in a value, `%` "
+            "becomes `%25` and `/` becomes `%2F` (escape `%` first). "
+            '`"/".join([root] + [f"{c}={escape(row[c])}" for c in columns])`.',
+        ],
+        solution="""
+            def partition_path(root, row, columns):
+                \"\"\"The folder, under `root`, holding `row` when written partitioned by
+                `columns`.\"\"\"
+                def folder_value(value):
+                    if value is None:
+                        return "__HIVE_DEFAULT_PARTITION__"
+                    return str(value).replace("%", "%25").replace("/", "%2F")
+
+                return "/".join([root] + [f"{c}={folder_value(row[c])}" for c in columns])
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                "def partition_path(root, row, columns):\n"
+                "    return '/'.join([root] + [f'{c}={v}' for c, v in row.items() "
+                "if c in columns])\n",
+                "Did you follow the order of the row's keys? The folders nest in the order of "
+                'the partition columns (`partitionBy("day", "mnth")` puts `mnth=` inside '
+                "`day=`): loop over `columns`.",
+            ),
+            WrongAnswer(
+                "def partition_path(root, row, columns):\n"
+                "    return '/'.join([root] + [f'{c}={row[c]}' for c in columns])\n",
+                "Did you write the values as they are? A missing value would make a folder "
+                "called `None`, and a `/` in a value would open one more folder level; Spark "
+                "writes `__HIVE_DEFAULT_PARTITION__` for a missing value and escapes `%` and `/` "
+                "(`%25`, `%2F`).",
+            ),
+            WrongAnswer(
+                "def partition_path(root, row, columns):\n"
+                "    def folder_value(value):\n"
+                "        if value is None:\n"
+                "            return '__HIVE_DEFAULT_PARTITION__'\n"
+                "        return str(value).replace('/', '%2F').replace('%', '%25')\n"
+                "    return '/'.join([root] + [f'{c}={folder_value(row[c])}' for c in columns])\n",
+                "Did you escape `/` before `%`? The `%` of `%2F` is then escaped again (`A%252FB`): "
+                "escape `%` first.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="05.06.4",
+        title="A partition write you can rerun",
+        checks={"write_partition": IdempotentWrites()},
+        hints=[
+            'The job\'s unit of work is the folder `root / f"day={day}"`: whatever a '
+            "previous run (finished or not) left there must go before the new rows are written "
+            "(`shutil.rmtree(folder, ignore_errors=True)`), so a rerun replaces the partition.",
+            'Then `folder.mkdir(parents=True)`, `scores.to_parquet(folder / "part-0.parquet", '
+            'index=False)` and, last, `(folder / "_SUCCESS").touch()`.',
+        ],
+        solution="""
+            def write_partition(scores, root, day):
+                \"\"\"Write `scores` as the partition `day=<day>` under `root`, replacing what a
+                previous run left there, and mark it complete.\"\"\"
+                folder = Path(root) / f"day={day}"
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+                scores.to_parquet(folder / "part-0.parquet", index=False)
+                (folder / "_SUCCESS").touch()
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                "def write_partition(scores, root, day):\n"
+                "    folder = Path(root) / f'day={day}'\n"
+                "    folder.mkdir(parents=True, exist_ok=True)\n"
+                "    part = len(list(folder.glob('*.parquet')))\n"
+                "    scores.to_parquet(folder / f'part-{part}.parquet', index=False)\n"
+                "    (folder / '_SUCCESS').touch()\n",
+                'Did you add a new file next to the old ones (Spark\'s `mode("append")` does the '
+                "same)? Each rerun then duplicates the day's rows. Remove the partition's folder "
+                "first, so a rerun replaces it.",
+            ),
+            WrongAnswer(
+                "def write_partition(scores, root, day):\n"
+                "    folder = Path(root) / f'day={day}'\n"
+                "    folder.mkdir(parents=True, exist_ok=True)\n"
+                "    scores.to_parquet(folder / 'part-0.parquet', index=False)\n"
+                "    (folder / '_SUCCESS').touch()\n",
+                "Did you only overwrite your own file name? A rerun then replaces `part-0.parquet` "
+                "but keeps whatever else a failed or older run left in the folder. Remove the "
+                "whole partition folder before writing.",
+            ),
+            WrongAnswer(
+                "def write_partition(scores, root, day):\n"
+                "    folder = Path(root) / f'day={day}'\n"
+                "    shutil.rmtree(folder, ignore_errors=True)\n"
+                "    folder.mkdir(parents=True)\n"
+                "    scores.to_parquet(folder / 'part-0.parquet', index=False)\n",
+                "Did you forget the `_SUCCESS` marker? Without it the next run cannot tell a "
+                "finished partition from one a crash left half-written.",
+            ),
+            WrongAnswer(
+                "def write_partition(scores, root, day):\n"
+                "    folder = Path(root) / f'day={day}'\n"
+                "    shutil.rmtree(folder, ignore_errors=True)\n"
+                "    folder.mkdir(parents=True)\n"
+                "    scores.to_parquet(folder / 'part-0.parquet')\n"
+                "    (folder / '_SUCCESS').touch()\n",
+                "Did you write the DataFrame's index? pandas then stores it as an extra column "
+                "(`__index_level_0__`) that every reader of the output finds: pass `index=False`.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="05.06.5",
+        title="Run only what is missing",
+        checks={"pending_days": Function(cases=_PENDING_CASES, returns=Exact())},
+        hints=[
+            'A day is done only when `root / f"day={day}" / "_SUCCESS"` exists: a folder '
+            "without the marker was left by a run that died, and must be redone.",
+            '`sorted({day for day in days if not (Path(root) / f"day={day}" / '
+            '"_SUCCESS").exists()})`: a set drops repeated days, `sorted` gives the order to '
+            "run them in.",
+        ],
+        solution="""
+            def pending_days(days, root):
+                \"\"\"The days among `days` whose partition under `root` is not complete,
+                each once, in order.\"\"\"
+                return sorted(
+                    {day for day in days if not (Path(root) / f"day={day}" / "_SUCCESS").exists()}
+                )
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                "def pending_days(days, root):\n"
+                "    return sorted({d for d in days if not (Path(root) / f'day={d}').exists()})\n",
+                "Did you treat an existing folder as done? A run that died half-way leaves the "
+                "folder without its `_SUCCESS` marker; check for the marker.",
+            ),
+            WrongAnswer(
+                "def pending_days(days, root):\n"
+                "    return [d for d in days if not (Path(root) / f'day={d}' / '_SUCCESS').exists()]\n",
+                "Did you keep the days as given? `{name}` should return each day once, in "
+                "increasing order, so a backfill runs the oldest day first and never twice.",
+            ),
+        ],
+    ),
+]
