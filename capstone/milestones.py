@@ -65,7 +65,12 @@ MILESTONES = (
             "capstone.train:log_pipeline",
             "capstone.train:train_and_log",
         ),
-        tests=("test_train.py", "test_torch_model.py"),
+        tests=(
+            "test_train.py",
+            "test_torch_model.py",
+            "test_backtest.py",
+            "test_cli.py::test_cli_kinds_are_the_trainers",
+        ),
     ),
     Milestone(
         4,
@@ -92,7 +97,11 @@ MILESTONES = (
             "capstone.serve:require_json",
             "capstone.serve:rows_to_columns",
         ),
-        tests=("test_serve.py", "test_cli.py::test_dockerfile_cmd_serves_health"),
+        tests=(
+            "test_serve.py",
+            "test_serve_torch.py",
+            "test_cli.py::test_dockerfile_cmd_serves_health",
+        ),
     ),
     Milestone(
         6,
@@ -111,7 +120,7 @@ MILESTONES = (
             "capstone.monitor:weekly_errors",
             "capstone.monitor:summarise",
         ),
-        tests=("test_monitor.py",),
+        tests=("test_monitor.py", "test_labels.py"),
     ),
     Milestone(
         8,

@@ -72,6 +72,11 @@ def _write(record: dict) -> None:
 def pytest_runtest_logreport(report):
     if "path" not in _state:
         return
+    if report.when == "teardown":  # progress: one character per test, on the check's stderr
+        sys.stderr.write("." if _state.pop(report.nodeid, "passed") != "failed" else "x")
+        sys.stderr.flush()
+    elif report.failed:
+        _state[report.nodeid] = "failed"
     record = {"nodeid": report.nodeid, "when": report.when, "outcome": report.outcome}
     if report.failed:
         captured = "\n".join(content for _, content in report.sections)
@@ -278,13 +283,16 @@ def run_capstone_check(
         progress.write(f"running {' '.join(targets)} ({'-n ' + str(workers)})\n")
         progress.flush()
         started = time.perf_counter()
-        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        # pytest's own report goes to a pipe (the table replaces it); the plugin's progress
+        # characters reach the terminal through the inherited stderr.
+        done = subprocess.run(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True)
         seconds = time.perf_counter() - started
+        progress.write("\n")
         lines = results_path.read_text().splitlines()
     results = _test_results(lines)
     report = CapstoneReport(rows=[], seconds=seconds)
     if done.returncode not in (0, 1) or not results:
-        tail = (done.stdout + done.stderr).strip().splitlines()[-15:]
+        tail = done.stdout.strip().splitlines()[-15:]
         report.problems.append(
             f"pytest exited with status {done.returncode} after {len(results)} test(s):\n    "
             + "\n    ".join(tail)
