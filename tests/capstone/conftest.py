@@ -61,7 +61,22 @@ def trained(splits, session_settings):
     from capstone import registry
     from capstone.train import train_all
 
-    models = train_all(splits["train"], splits["holdout"], session_settings)
+    kinds = ("baseline", "hgb")  # the torch model has its own fixture (`trained_torch`)
+    models = train_all(splits["train"], splits["holdout"], session_settings, kinds=kinds)
     version = registry.register(models["hgb"].model_uri, session_settings)
     registry.promote(version, session_settings)
     return {"models": models, "champion_version": version, "settings": session_settings}
+
+
+@pytest.fixture(scope="session")
+def trained_torch(trained, splits):
+    """`trained` plus the PyTorch MLP, logged to the same store (not registered).
+
+    Apart from `trained`, so a torch model that does not train yet fails only the tests that
+    use it, not every test of the serving and registry milestones.
+    """
+    from capstone.train import train_all
+
+    settings = trained["settings"]
+    mlp = train_all(splits["train"], splits["holdout"], settings, kinds=("mlp",))["mlp"]
+    return {**trained, "models": {**trained["models"], "mlp": mlp}}

@@ -226,3 +226,23 @@ def test_concurrent_load_and_champion_swap_without_failures(trained, splits, row
     assert reload["changed"] and after == new_version
     assert time.monotonic() - started < 60
     app.state.prediction_log.flush()
+
+
+def test_worker_threads_score_with_one_openmp_thread(trained):
+    """The OpenMP limit is per thread: batches are scored in worker threads, which set their own."""
+    from threadpoolctl import threadpool_info
+
+    def openmp_threads():
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "openmp"]
+
+    seen = {}
+
+    def worker():
+        seen["before"] = openmp_threads()
+        serve.one_openmp_thread_here()
+        seen["after"] = openmp_threads()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen["after"] and set(seen["after"]) == {1}, seen

@@ -9,11 +9,11 @@ from capstone.data import FEATURE_COLUMNS
 
 
 @pytest.fixture(scope="module")
-def torch_settings(trained):
+def torch_settings(trained_torch):
     """Its own registered model name in the shared store: the session's champion is untouched."""
-    settings = trained["settings"].with_overrides(model_name="bikeshare-torch-test")
+    settings = trained_torch["settings"].with_overrides(model_name="bikeshare-torch-test")
     versions = {
-        kind: registry.register(trained["models"][kind].model_uri, settings)
+        kind: registry.register(trained_torch["models"][kind].model_uri, settings)
         for kind in ("mlp", "hgb")
     }
     registry.promote(versions["mlp"], settings)
@@ -33,19 +33,19 @@ def rows(splits):
     return splits["holdout"][list(FEATURE_COLUMNS)].head(20).to_dict("records")
 
 
-def test_torch_champion_serves_single_rows(torch_client, torch_settings, rows, trained):
+def test_torch_champion_serves_single_rows(torch_client, torch_settings, rows, trained_torch):
     _, versions = torch_settings
     body = torch_client.post("/predict", json=rows[0]).json()
     assert body["model_version"] == versions["mlp"]
-    expected = trained["models"]["mlp"].pipeline.predict([rows[0]])[0]
+    expected = trained_torch["models"]["mlp"].pipeline.predict([rows[0]])[0]
     assert body["prediction"] == pytest.approx(expected, rel=1e-6)
     assert body["prediction"] != pytest.approx(
-        trained["models"]["hgb"].pipeline.predict([rows[0]])[0], rel=1e-3
+        trained_torch["models"]["hgb"].pipeline.predict([rows[0]])[0], rel=1e-3
     )  # really the torch model, not the tree model
 
 
-def test_torch_champion_serves_both_batch_forms(torch_client, rows, trained):
-    expected = trained["models"]["mlp"].pipeline.predict(rows)
+def test_torch_champion_serves_both_batch_forms(torch_client, rows, trained_torch):
+    expected = trained_torch["models"]["mlp"].pipeline.predict(rows)
     by_rows = torch_client.post("/predict/batch", json={"rows": rows})
     columns = {name: [row[name] for row in rows] for name in FEATURE_COLUMNS}
     by_columns = torch_client.post("/predict/batch", json={"columns": columns})
@@ -74,7 +74,7 @@ def test_torch_champion_has_the_same_validation(torch_client, rows, path, change
 
 
 @pytest.mark.slow
-def test_hot_swap_between_kinds_without_failures(torch_settings, rows, trained):
+def test_hot_swap_between_kinds_without_failures(torch_settings, rows, trained_torch):
     settings, versions = torch_settings
     app = serve.create_app(settings, log_predictions=False, poll=False)
     seen, errors = [], []
@@ -88,7 +88,7 @@ def test_hot_swap_between_kinds_without_failures(torch_settings, rows, trained):
                     errors.append(response.text)
                     continue
                 body = response.json()
-                expected = trained["models"][target].pipeline.predict([row])[0]
+                expected = trained_torch["models"][target].pipeline.predict([row])[0]
                 seen.append((body["model_version"], body["prediction"] - expected))
         registry.promote(versions["mlp"], settings)  # as the module's fixture left it
     assert errors == []

@@ -39,8 +39,11 @@ def test_poisson_loss_learns_and_predictions_are_positive_counts(small):
     assert np.mean(np.abs(y - predictions)) < 0.7 * constant_mae
 
 
-def test_the_mlp_is_a_real_candidate_on_the_holdout(trained):
-    mlp, baseline = trained["models"]["mlp"].metrics, trained["models"]["baseline"].metrics
+def test_the_mlp_is_a_real_candidate_on_the_holdout(trained_torch):
+    mlp, baseline = (
+        trained_torch["models"]["mlp"].metrics,
+        trained_torch["models"]["baseline"].metrics,
+    )
     assert mlp["mae"] < 0.7 * baseline["mae"]  # measured: 38 vs 74
 
 
@@ -94,9 +97,9 @@ def test_progress_bar_only_when_asked(small, capsys):
     assert "mlp" in capsys.readouterr().err
 
 
-def test_logged_as_pyfunc_with_signature_example_and_requirements(trained, splits):
-    settings = trained["settings"]
-    model = trained["models"]["mlp"]
+def test_logged_as_pyfunc_with_signature_example_and_requirements(trained_torch, splits):
+    settings = trained_torch["settings"]
+    model = trained_torch["models"]["mlp"]
     mlflow.set_tracking_uri(settings.tracking_uri)
     run = mlflow.MlflowClient(settings.tracking_uri).get_run(model.run_id)
     assert run.data.params["kind"] == "mlp" and run.data.params["framework"].startswith("pytorch")
@@ -115,11 +118,11 @@ def test_logged_as_pyfunc_with_signature_example_and_requirements(trained, split
     np.testing.assert_allclose(pyfunc.predict(rows), model.pipeline.predict(rows), rtol=1e-6)
 
 
-def test_registry_loads_either_kind_with_the_same_predict(trained, splits):
-    settings = trained["settings"]
+def test_registry_loads_either_kind_with_the_same_predict(trained_torch, splits):
+    settings = trained_torch["settings"]
     rows = splits["holdout"][list(FEATURE_COLUMNS)].head(50)
     for kind in ("hgb", "mlp", "baseline"):
-        model = trained["models"][kind]
+        model = trained_torch["models"][kind]
         loaded = registry.load_model(model.model_uri, settings)
         np.testing.assert_allclose(loaded.predict(rows), model.pipeline.predict(rows), rtol=1e-6)
         records = rows.to_dict("records")  # every input shape the API and batch use
