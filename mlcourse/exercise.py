@@ -209,7 +209,7 @@ class Exercise:
         # must not inherit the learner's answer and so compare it with itself.
         scope = {k: v for k, v in namespace.items() if k not in self.checks}
         with _quiet(), _closing_new_figures():
-            exec(compile(code, f"<{self.id}>", "exec"), scope)  # noqa: S102 - our own spec code
+            exec(compile(code, f"<{self.id}>", "exec", dont_inherit=True), scope)  # noqa: S102 - our own spec code
         missing = [n for n in self.names if n not in scope]
         if missing:
             raise ValueError(f"code for {self.id} does not define {missing}")

@@ -197,3 +197,13 @@ def test_frame_comparator_can_ignore_the_index():
     expected = pd.DataFrame({"a": [1, 2]}, index=[5, 6])
     assert Frame(ignore_index=True).diff("df", expected.reset_index(drop=True), expected) is None
     assert "different index" in Frame().diff("df", expected.reset_index(drop=True), expected)
+
+
+def test_reference_code_runs_without_the_toolkits_future_imports():
+    # exercise.py has `from __future__ import annotations`; solution code must not inherit it,
+    # or frameworks that read annotations (FastAPI, pydantic, dataclasses) see strings.
+    exercise = make_value_exercise(
+        checks={"f": Exact()}, solution="def f(x: int) -> float:\n    return x\n"
+    )
+    (f,) = exercise.run_code(exercise.solution, {}).values()
+    assert f.__annotations__ == {"x": int, "return": float}
