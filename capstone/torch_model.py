@@ -24,6 +24,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
 WEIGHTS_FILE = "weights.pt"
+# The name of the network's artifact folder in the logged pyfunc model (`capstone.torch_pyfunc`).
+ARTIFACT_KEY = "mlp"
 CAP_FACTOR = 2.0
 CONFIG_FILE = "config.json"
 # A few seconds on 2 CPU cores for the January-April training rows (measured in the README).

@@ -15,7 +15,7 @@ import mlflow
 import pandas as pd
 from mlflow.pyfunc import PythonModel
 
-ARTIFACT_KEY = "mlp"
+from capstone.torch_model import ARTIFACT_KEY
 
 
 class TorchDemandModel(PythonModel):

@@ -200,7 +200,7 @@ def log_torch_pipeline(pipeline: Pipeline, example: pd.DataFrame, signature):
     """
     import mlflow
 
-    from capstone.torch_pyfunc import ARTIFACT_KEY
+    from capstone.torch_model import ARTIFACT_KEY
 
     with tempfile.TemporaryDirectory() as folder:
         network = Path(folder) / "network"
