@@ -4,6 +4,7 @@ prediction cache, structured pruning."""
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -221,7 +222,7 @@ def _same_observation(a, b) -> bool:
     return a == b
 
 
-# --- 05.05.4: structured pruning ---------------------------------------------------------------
+# --- 05.05.5: structured pruning ---------------------------------------------------------------
 
 
 def _mlp(seed: int, d: int, h: int, o: int):
@@ -358,6 +359,150 @@ def _prune_answer(score: str = _PRUNE_SCORE, pick: str = "largest=True", bias: b
         + "        small[2].weight.copy_(last.weight[:, units])\n"
         "        small[2].bias.copy_(last.bias)\n"
         "    return small\n"
+    )
+
+
+# --- 05.05.4: quantise, but only if the accuracy holds ------------------------------------------
+
+
+def _classifier(seed: int, n: int, outlier: bool, int8_labels: bool = False):
+    """A small classifier, inputs and its own labels (accuracy 1.0 in float32). With ``outlier``,
+    one huge weight on an input that is always 0 changes nothing in float32 but sets the int8
+    scale of its whole matrix, so every other weight is rounded coarsely. With ``int8_labels``
+    the labels are the int8 model's, so quantising *gains* accuracy."""
+    import torch
+    from torch import nn
+
+    generator = torch.Generator().manual_seed(seed)
+    with torch.random.fork_rng():
+        model = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 4))
+    with torch.no_grad():
+        for layer in (model[0], model[2]):
+            layer.weight.copy_(torch.randn(layer.weight.shape, generator=generator) * 0.5)
+            layer.bias.copy_(torch.randn(layer.bias.shape, generator=generator) * 0.1)
+        if outlier:
+            model[0].weight[0, 15] = 200.0
+        X = torch.randn(n, 16, generator=generator)
+        X[:, 15] = 0.0
+        y = model(X).argmax(dim=1)
+        if int8_labels:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                int8 = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+            y = int8(X).argmax(dim=1)
+    return model, X, y
+
+
+_QUANTISE_CASES = [
+    dict(seed=1, n=300, outlier=False, max_drop=0.02),  # loses about 1 point: quantise
+    dict(seed=2, n=300, outlier=True, max_drop=0.02),  # loses about 40 points: keep float32
+    dict(seed=3, n=300, outlier=False, max_drop=0.01),  # loses 2 points: too many
+    dict(seed=3, n=300, outlier=False, max_drop=0.05),
+    dict(seed=5, n=40, outlier=False, max_drop=0.0),  # loses nothing: quantise
+    dict(seed=3, n=300, outlier=False, max_drop=0.01, int8_labels=True),  # int8 does better
+]
+
+
+@dataclass(frozen=True)
+class QuantiseChoice(Comparator):
+    """A function ``f(model, X, y, max_drop)`` returning a model: whether it is quantised, its
+    outputs on ``X``, and whether it left the given model as it was."""
+
+    cases: tuple = tuple(_QUANTISE_CASES)
+
+    def observe(self, name, value):
+        import torch
+
+        if not callable(value):
+            return {"not_callable": compare.type_name(value)}
+        runs = []
+        for case in self.cases:
+            model, X, y = _classifier(
+                case["seed"], case["n"], case["outlier"], case.get("int8_labels", False)
+            )
+            with torch.no_grad():
+                before = model(X).numpy().copy()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    chosen = value(model, X, y, case["max_drop"])
+            except NotImplementedError:
+                raise Unfinished from None
+            except Exception as err:  # noqa: BLE001 - the learner's code failed: say how
+                runs.append({"raised": _raised(err)})
+                continue
+            with torch.no_grad():
+                changed = not np.array_equal(model(X).numpy(), before)
+            if not isinstance(chosen, torch.nn.Module):
+                runs.append({"returned": compare.type_name(chosen)})
+                continue
+            quantised = any("quantized" in type(m).__module__ for m in chosen.modules())
+            try:
+                with torch.no_grad():
+                    outputs = chosen(X).double().numpy()
+            except Exception as err:  # noqa: BLE001 - a model that cannot run: say how
+                runs.append({"changed": changed, "quantised": quantised, "run": _raised(err)})
+                continue
+            runs.append({"changed": changed, "quantised": quantised, "outputs": outputs})
+        return {"runs": runs}
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed:
+            return f"`{name}` should be a function, got {observed['not_callable']}."
+        for number, (case, got, want) in enumerate(
+            zip(self.cases, observed["runs"], expected["runs"]), start=1
+        ):
+            call = f"`{name}(model, X, y, max_drop={case['max_drop']})` (model {number})"
+            if "raised" in got:
+                return f"{call} raised {got['raised']}."
+            if "returned" in got:
+                return f"{call} should return a torch model, got {got['returned']}."
+            if got["changed"]:
+                return (
+                    f"{call} changed the model it was given; quantise a copy "
+                    "(`quantize_dynamic` makes one unless you pass `inplace=True`)."
+                )
+            if got["quantised"] != want["quantised"]:
+                if want["quantised"]:
+                    return (
+                        f"{call} returned the float32 model, but the int8 one loses no more "
+                        "than `max_drop` of accuracy on (X, y): it should be returned."
+                    )
+                return (
+                    f"{call} returned a quantised model that loses more than `max_drop` of "
+                    "accuracy on (X, y): return the original model instead."
+                )
+            if "run" in got:
+                return f"{call}: calling the returned model raised {got['run']}."
+            reason = compare.diff_arrays("outputs", got["outputs"], want["outputs"], 1e-5, 1e-6)
+            if reason:
+                return (
+                    f"{call}: the returned model's outputs differ from those of "
+                    "`quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)` (or of the "
+                    f"original). {reason}"
+                )
+        return None
+
+    def matches(self, observed, recorded):
+        return _same_observation(observed, recorded)
+
+
+_QUANTISE = (
+    "    with warnings.catch_warnings():\n"
+    "        warnings.simplefilter('ignore')\n"
+    "        candidate = torch.ao.quantization.quantize_dynamic("
+    "model, {nn.Linear}, dtype=torch.qint8%s)\n"
+)
+
+
+def _quantise_answer(decide: str, inplace: bool = False) -> str:
+    return (
+        "def quantise_if_accurate(model, X, y, max_drop):\n"
+        + _QUANTISE % (", inplace=True" if inplace else "")
+        + "    with torch.inference_mode():\n"
+        "        before = (model(X).argmax(dim=1) == y).float().mean().item()\n"
+        "        after = (candidate(X).argmax(dim=1) == y).float().mean().item()\n"
+        f"    {decide}\n"
     )
 
 
@@ -614,6 +759,64 @@ EXERCISES = [
     ),
     Exercise(
         id="05.05.4",
+        title="Quantise only if the accuracy holds",
+        checks={"quantise_if_accurate": QuantiseChoice()},
+        hints=[
+            "Quantise a copy with `torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, "
+            "dtype=torch.qint8)` (inside `warnings.catch_warnings()` to silence its deprecation "
+            "warning), then compute the accuracy of both models on (X, y): "
+            "`(net(X).argmax(dim=1) == y).float().mean().item()`.",
+            "Return the quantised model when `before - after <= max_drop`, else the original.",
+        ],
+        solution="""
+            def quantise_if_accurate(model, X, y, max_drop):
+                \"\"\"The int8 model if it loses at most `max_drop` accuracy on (X, y), else `model`.\"\"\"
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    candidate = torch.ao.quantization.quantize_dynamic(
+                        model, {nn.Linear}, dtype=torch.qint8
+                    )
+                with torch.inference_mode():
+                    before = (model(X).argmax(dim=1) == y).float().mean().item()
+                    after = (candidate(X).argmax(dim=1) == y).float().mean().item()
+                return candidate if before - after <= max_drop else model
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                _quantise_answer("return candidate"),
+                "Did you quantise without checking the accuracy? One large weight can set the "
+                "int8 scale of a whole matrix and round every other weight away: measure the "
+                "accuracy of both models and keep the original when the drop exceeds `max_drop`.",
+            ),
+            WrongAnswer(
+                _quantise_answer("return candidate if before - after < max_drop else model"),
+                "Did you use `<`? A drop equal to `max_drop` is allowed (`<=`).",
+            ),
+            WrongAnswer(
+                _quantise_answer("return candidate if after - before <= max_drop else model"),
+                "Did you subtract the wrong way round? The drop is `before - after`, the accuracy "
+                "the quantised model loses.",
+            ),
+            WrongAnswer(
+                _quantise_answer(
+                    "return candidate if before - after <= max_drop else model", inplace=True
+                ),
+                "Did you pass `inplace=True`? Then the caller's model is quantised too, and "
+                "there is no float32 model left to fall back on. Quantise a copy.",
+            ),
+        ],
+        equivalent_mutants={
+            "line 4: `warnings.simplefilter('ignore')` removed": "it only silences the "
+            "deprecation warnings; the model returned is the same",
+            "line 4: `warnings.simplefilter('ignore')` -> `'ignore'`": "it only silences the "
+            "deprecation warnings; the model returned is the same",
+            "line 5: keyword `dtype=torch.qint8` dropped from "
+            "`torch.ao.quantization.quantize_dynamic`": "`torch.qint8` is the default dtype of "
+            "`quantize_dynamic`",
+        },
+    ),
+    Exercise(
+        id="05.05.5",
         title="Structured pruning: remove hidden units",
         checks={"prune_hidden_units": PrunedModels()},
         hints=[
