@@ -207,7 +207,7 @@ def judge(row: MilestoneRow, own_written: bool) -> None:
     """Set ``row.status`` and ``row.reason`` from its tests (see the module's docstring)."""
     failed = [t for t in row.tests if t.outcome == "failed"]
     if not row.tests:
-        row.status, row.reason = NOT_RUN, "no test of it ran (deselected, or the file is missing)"
+        row.status, row.reason = NOT_RUN, "its tests were deselected or not found"
     elif not failed:
         skipped = row.count("skipped")
         row.status, row.reason = PASSED, f"{skipped} skipped" if skipped else ""
