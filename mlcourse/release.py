@@ -64,25 +64,32 @@ def skeleton_stubs(root: Path) -> dict[str, dict[str, str]]:
     return stubs
 
 
-def write_skeleton(root: Path, out: Path) -> list[str]:
-    """Write ``root``'s capstone package under ``out`` with the learner's functions stubbed.
+def skeleton_sources(root: Path) -> dict[Path, str]:
+    """The stubbed text of each module that has listed functions, by path under ``root``.
 
-    Everything is checked before anything is written: a listed name that does not exist raises
-    ``LookupError`` naming it. Returns the stubbed functions as ``module:qualname``."""
+    A listed name that does not exist raises ``LookupError`` naming it; nothing is written."""
     from mlcourse import skeleton
 
-    root, out = Path(root), Path(out)
-    written = {}
+    root = Path(root)
+    sources = {}
     for module, messages in skeleton_stubs(root).items():
         path = skeleton.module_file(root, module)
         where = path.relative_to(root).as_posix()
-        written[path.relative_to(root)] = skeleton.stub(path.read_text(), messages, where)
+        sources[path.relative_to(root)] = skeleton.stub(path.read_text(), messages, where)
+    return sources
+
+
+def write_skeleton(root: Path, out: Path) -> None:
+    """Write ``root``'s capstone package under ``out`` with the learner's functions stubbed.
+
+    Everything is checked before anything is written (see ``skeleton_sources``)."""
+    root, out = Path(root), Path(out)
+    sources = skeleton_sources(root)
     shutil.copytree(
         root / "capstone", out / "capstone", ignore=_capstone_skipped, dirs_exist_ok=True
     )
-    for relative, text in written.items():
+    for relative, text in sources.items():
         (out / relative).write_text(text)
-    return [f"{m}:{q}" for m, messages in skeleton_stubs(root).items() for q in messages]
 
 
 def _write_capstone_project(root: Path, out: Path) -> None:
@@ -264,7 +271,7 @@ def release(modules: list[Path], out: Path) -> list[Path]:
     chosen = _module_folders(modules, root)
     documents: dict[Path, dict[Path, dict]] = {}
     if any(relative.parts[0] == "capstone" for _, relative in chosen):
-        skeleton_stubs(root)  # a listed name that does not exist fails before the solved runs
+        skeleton_sources(root)  # a listed name that does not exist fails before the solved runs
     with tempfile.TemporaryDirectory(prefix="mlcourse-release-") as tmp:
         for module, _ in chosen:
             documents[module] = _solved_runs(module, Path(tmp))

@@ -109,6 +109,19 @@ def test_a_listed_name_that_does_not_exist_fails_clearly(tmp_path, function, mes
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+def test_release_capstone_with_a_missing_name_stops_before_the_solved_runs(tmp_path):
+    course = _course_copy(tmp_path, "capstone.features:build_feature")
+    env = {**os.environ, "MLCOURSE_ROOT": str(course)}
+    done = subprocess.run(
+        [sys.executable, "-m", "mlcourse", "release", "capstone", "--out", str(tmp_path / "out")],
+        cwd=course, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "mlcourse release: build_feature: no function or class 'build_feature'" in done.stderr
+    assert "Fix the name in capstone/milestones.py" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 # --- the ast machinery --------------------------------------------------------------------------
 
 SAMPLE = '''\
