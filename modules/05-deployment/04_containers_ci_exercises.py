@@ -162,7 +162,122 @@ def _replace(old: str, new: str) -> str:
     return _LINT_SOLUTION.replace(old, new)
 
 
-# --- 05.04.2 Kubernetes Deployment + Service ---------------------------------------------------
+# --- 05.04.2 fixing a Dockerfile -----------------------------------------------------------------
+
+
+def _final_stage(steps):
+    last = max(i for i, (kind, _) in enumerate(steps) if kind == "FROM")
+    return steps[last:]
+
+
+def _first(steps, kind, pattern=""):
+    for i, (k, args) in enumerate(steps):
+        if k == kind and re.search(pattern, args):
+            return i
+    return None
+
+
+def _install_before_code(steps):
+    install = _first(steps, "RUN", r"pip3? install")
+    code = _first(steps, "COPY", r"predict_app\.py|^\.\s|^\./?\s")
+    return None not in (install, code) and install < code
+
+
+def _installs_pinned(steps):
+    """Every pip install reads -r requirements.lock and names no package itself."""
+    installs = [
+        command.split()
+        for kind, args in steps
+        if kind == "RUN"
+        for command in re.split(r"&&|;", args)
+        if re.search(r"\bpip3? install\b", command)
+    ]
+    for words in installs:
+        rest = words[words.index("install") + 1 :]
+        files = [rest[i + 1] for i, w in enumerate(rest[:-1]) if w in ("-r", "--requirement")]
+        named = [w for i, w in enumerate(rest) if not w.startswith("-") and w not in files]
+        if files != ["requirements.lock"] or named:
+            return False
+    return bool(installs)
+
+
+def _non_root_user(steps):
+    users = [args.split(":")[0] for kind, args in _final_stage(steps) if kind == "USER"]
+    return bool(users) and users[-1] not in ("root", "0")
+
+
+def _cmd_argv(steps):
+    commands = [args for kind, args in _final_stage(steps) if kind == "CMD"]
+    argv = json.loads(commands[-1])
+    return argv if isinstance(argv, list) else []
+
+
+def _serves_8080(steps):
+    argv = _cmd_argv(steps)
+    return (
+        "uvicorn" in argv
+        and "predict_app:app" in argv
+        and argv[argv.index("--host") + 1] == "0.0.0.0"
+        and argv[argv.index("--port") + 1] == "8080"
+    )
+
+
+_FIX_RULES = [
+    Rule(
+        "The base image of `{name}` should be a slim Python image pinned to a version "
+        "(`python:3.11.9-slim`) or a digest: `latest` moves, and the full image is several "
+        "times larger.",
+        lambda d: is_pinned(_final_stage(d)[0][1].split()[0]) and "slim" in _final_stage(d)[0][1],
+    ),
+    Rule(
+        "`{name}` should install the packages only from the pinned lock file, "
+        "`pip install -r requirements.lock`, with no package named on the command line.",
+        _installs_pinned,
+    ),
+    Rule(
+        "`{name}` should copy requirements.lock and install it BEFORE copying the code "
+        "(predict_app.py): then a change to the code reuses the cached install layer.",
+        _install_before_code,
+    ),
+    Rule(
+        "`{name}` runs as root: create a user (`RUN useradd --create-home api`) and switch to it "
+        "with `USER api` in the final stage, after the installs.",
+        _non_root_user,
+    ),
+    Rule("`{name}` should declare the port with `EXPOSE 8080`.", lambda d: ["EXPOSE", "8080"] in d),
+    Rule(
+        "`{name}` needs a HEALTHCHECK that requests http://127.0.0.1:8080/health (this service "
+        "listens on 8080, not 8000).",
+        lambda d: any(k == "HEALTHCHECK" and "8080/health" in a for k, a in _final_stage(d)),
+    ),
+    Rule(
+        "The last CMD of `{name}` should be in exec form (a JSON array) and run uvicorn with "
+        "predict_app:app, `--host 0.0.0.0` and `--port 8080`: inside a container 127.0.0.1 "
+        "(uvicorn's default host) is reachable from nowhere else.",
+        _serves_8080,
+    ),
+]
+
+_FIX_SOLUTION = """\
+FROM python:3.11.9-slim
+WORKDIR /srv
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY predict_app.py model.skops ./
+RUN useradd --create-home api
+USER api
+EXPOSE 8080
+HEALTHCHECK CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8080/health')"
+CMD ["python", "-m", "uvicorn", "predict_app:app", "--host", "0.0.0.0", "--port", "8080"]
+"""
+
+
+def _fix_variant(old: str, new: str) -> str:
+    assert old in _FIX_SOLUTION, old
+    return f"FIXED_DOCKERFILE = '''\\\n{_FIX_SOLUTION.replace(old, new)}'''\n"
+
+
+# --- 05.04.3 Kubernetes Deployment + Service ---------------------------------------------------
 
 _DEPLOYMENT_SCHEMA = {  # a SUBSET of the Kubernetes apps/v1 Deployment schema: what the rules read
     "type": "object",
@@ -425,7 +540,7 @@ def _k8s_answer(deployment: str = _DEPLOYMENT_SOLUTION, service: str = _SERVICE_
     return f"deployment = '''\\\n{deployment}'''\nservice = '''\\\n{service}'''\n"
 
 
-# --- 05.04.3 the quality gate, run for real ---------------------------------------------------
+# --- 05.04.4 the quality gate, run for real ---------------------------------------------------
 
 _THRESHOLDS = {"mae": {"max": 60.0}, "r2": {"min": 0.8}}
 
@@ -474,6 +589,14 @@ _GATE_RULES = [
         "`{name}` should exit with status 1, and print the metric's name, when r2 (0.62) is "
         "below its min (0.8): `min` is a lower bound, `max` an upper one.",
         _gate_fails({"mae": 41.7, "r2": 0.62}, "r2"),
+    ),
+    Rule(
+        "`{name}` should exit with status 1 (not 2: the status says failed or not, not how "
+        "many) and name both metrics when mae (84.2) and r2 (0.62) both miss.",
+        lambda script: (
+            _run_gate(script, {"mae": 84.2, "r2": 0.62})[0] == 1
+            and all(w in _run_gate(script, {"mae": 84.2, "r2": 0.62})[1] for w in ("mae", "r2"))
+        ),
     ),
     Rule(
         "`{name}` should pass a metric exactly at its threshold (mae 60.0 with max 60, r2 0.8 "
@@ -539,7 +662,7 @@ def _gate_variant(old: str, new: str) -> str:
     return _gate_answer(_GATE_SOLUTION.replace(old, new))
 
 
-# --- 05.04.4 the CI workflow ---------------------------------------------------------------------
+# --- 05.04.5 the CI workflow ---------------------------------------------------------------------
 
 _WORKFLOW_SCHEMA = {  # a SUBSET of the GitHub Actions workflow schema: what the rules read
     "type": "object",
@@ -750,6 +873,54 @@ EXERCISES = [
     ),
     Exercise(
         id="05.04.2",
+        title="Fix a Dockerfile: pinned, cached, non-root, healthy, reachable",
+        checks={"FIXED_DOCKERFILE": Document("dockerfile", _FIX_RULES)},
+        hints=[
+            "Go down the table of section 2: each of its lines answers a question the broken "
+            "file gets wrong. Keep this service's own names: requirements.lock, predict_app.py, "
+            "model.skops, port 8080, /srv.",
+            "Order matters for the cache: `COPY requirements.lock .`, `RUN pip install "
+            "--no-cache-dir -r requirements.lock`, and only then `COPY predict_app.py "
+            "model.skops ./`. End with `USER api`, `EXPOSE 8080`, a HEALTHCHECK on "
+            '`http://127.0.0.1:8080/health` and `CMD ["python", "-m", "uvicorn", '
+            '"predict_app:app", "--host", "0.0.0.0", "--port", "8080"]`.',
+        ],
+        solution=f"FIXED_DOCKERFILE = '''\\\n{_FIX_SOLUTION}'''\n",
+        wrong_answers=[
+            WrongAnswer(
+                _fix_variant("RUN useradd --create-home api\nUSER api\n", ""),
+                "Did you leave out the USER? Without one the service runs as root, and a flaw "
+                "in it can change every file in the image. Add a user and `USER` it.",
+            ),
+            WrongAnswer(
+                _fix_variant(
+                    "COPY requirements.lock .\nRUN pip install --no-cache-dir -r requirements.lock\n"
+                    "COPY predict_app.py model.skops ./\n",
+                    "COPY . .\nRUN pip install --no-cache-dir -r requirements.lock\n",
+                ),
+                "Did you copy everything before installing? Every change to the code then "
+                "reinstalls all the packages. Copy requirements.lock, install, then copy the code.",
+            ),
+            WrongAnswer(
+                _fix_variant('"--host", "0.0.0.0", ', ""),
+                "Did you keep uvicorn's default host? It is 127.0.0.1, the container's own "
+                "loopback: nothing outside the container can reach the service. Pass "
+                "`--host 0.0.0.0`.",
+            ),
+            WrongAnswer(
+                _fix_variant("127.0.0.1:8080/health", "127.0.0.1:8000/health"),
+                "Did you copy the lesson's health check? This service listens on 8080: a check "
+                "on 8000 fails forever and the container is marked unhealthy.",
+            ),
+            WrongAnswer(
+                _fix_variant("FROM python:3.11.9-slim", "FROM python:slim"),
+                "Did you pick the `slim` tag without a version? It moves to each new Python "
+                "release, so two builds of the same file differ. Pin `python:3.11.9-slim`.",
+            ),
+        ],
+    ),
+    Exercise(
+        id="05.04.3",
         title="A Kubernetes Deployment and Service with probes and resources",
         checks={
             "deployment": Document("yaml", _DEPLOYMENT_RULES),
@@ -806,7 +977,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="05.04.3",
+        id="05.04.4",
         title="A model-quality gate that fails the build",
         checks={"GATE_SCRIPT": Document("text", _GATE_RULES)},
         hints=[
@@ -846,7 +1017,7 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        id="05.04.4",
+        id="05.04.5",
         title="A CI workflow: tests, then the quality gate",
         checks={"WORKFLOW": Document("yaml", _WORKFLOW_RULES)},
         hints=[
