@@ -142,7 +142,104 @@ class Predictions(Comparator):
         return None
 
 
-# --- 05.02.4: do the restored model's outputs match? ---------------------------------------------
+# --- 05.02.4: export a model, load it back ----------------------------------------------------
+
+
+def _export_cases():
+    import torch
+    from torch import nn
+
+    torch.manual_seed(5024)
+    wide = nn.Sequential(nn.Linear(5, 12), nn.ReLU(), nn.Dropout(0.4), nn.Linear(12, 3))
+    narrow = nn.Sequential(nn.Linear(2, 6), nn.Tanh(), nn.Dropout(0.2), nn.Linear(6, 1))
+    examples = torch.Generator().manual_seed(7)
+    # the models come straight from training: still in training mode (dropout on)
+    return [
+        dict(model=wide.train(), example=torch.randn(4, 5, generator=examples)),
+        dict(model=narrow.train(), example=torch.randn(8, 2, generator=examples)),
+    ]
+
+
+_EXPORT_CASES = _export_cases()
+
+
+def _input_width(module) -> int:
+    """Features the module expects: the first weight matrix's second dimension."""
+    for key, tensor in module.state_dict().items():
+        if key.endswith("weight") and tensor.ndim == 2:
+            return int(tensor.shape[1])
+    raise ValueError("no weight matrix found")
+
+
+@dataclass(frozen=True)
+class Exported(Comparator):
+    """A module loaded back from an exported program: is it one (a GraphModule, not the original
+    class), and what it returns for batches of several sizes (plain data for the grader)."""
+
+    batch_sizes: tuple = (1, 3, 17)
+
+    def observe(self, name, value):
+        import torch
+
+        if not isinstance(value, torch.nn.Module):
+            return {"type": compare.type_name(value)}
+        observed = {"exported": isinstance(value, torch.fx.GraphModule), "outputs": []}
+        width = _input_width(value)
+        inputs = torch.Generator().manual_seed(11)
+        for rows in self.batch_sizes:
+            X = torch.randn(rows, width, generator=inputs)
+            try:
+                with torch.no_grad():
+                    first, again = value(X), value(X)
+                observed["outputs"].append(np.asarray(first, dtype=float).round(6).tolist())
+                same = bool(torch.equal(first, again))  # dropout left on: not (17 rows)
+                observed["repeatable"] = observed.get("repeatable", True) and same
+            except Exception as err:  # noqa: BLE001 - the learner's module failed: say how
+                observed["outputs"].append({"raised": type(err).__name__})
+        return observed
+
+    def diff(self, name, observed, expected):
+        if "type" in observed:
+            return f"`{name}` should be a torch module (the loaded one), got {observed['type']}."
+        if not observed["exported"]:
+            return (
+                f"`{name}` should be the module loaded back from the saved program "
+                "(`torch.export.load(buffer).module()`), got a module that was not exported."
+            )
+        for rows, got, want in zip(self.batch_sizes, observed["outputs"], expected["outputs"]):
+            if isinstance(got, dict):
+                return f"`{name}` raised {got['raised']} on a batch of {rows} rows."
+            if np.shape(got) != np.shape(want) or not np.allclose(got, want, atol=1e-5):
+                return (
+                    f"`{name}` gives different outputs from the original model in evaluation "
+                    f"mode on a batch of {rows} rows."
+                )
+        return None
+
+    def matches(self, observed, recorded):
+        # A recorded mistake is a kind of failure (not exported, outputs that change from call
+        # to call, a batch size that raises), not exact values: dropout's values are random.
+        return _failure_kind(observed) == _failure_kind(recorded)
+
+
+def _failure_kind(observed) -> tuple:
+    if "type" in observed:
+        return ("type", observed["type"])
+    raised = tuple(o["raised"] if isinstance(o, dict) else "" for o in observed["outputs"])
+    return (observed["exported"], observed.get("repeatable"), raised)
+
+
+def _export_answer(prepare: str, dynamic: str = ", dynamic_shapes=({0: batch},)") -> str:
+    return (
+        "def export_model(model, example):\n" + prepare + "    batch = torch.export.Dim('batch')\n"
+        f"    program = torch.export.export(model, (example,){dynamic})\n"
+        "    buffer = io.BytesIO()\n"
+        "    torch.export.save(program, buffer)\n"
+        "    return torch.export.load(buffer).module()\n"
+    )
+
+
+# --- 05.02.5: do the restored model's outputs match? ---------------------------------------------
 
 
 def _match_cases():
@@ -394,6 +491,50 @@ EXERCISES = [
     ),
     Exercise(
         id="05.02.4",
+        title="Export a model with torch.export and load it back",
+        checks={"export_model": Function(_EXPORT_CASES, returns=Exported())},
+        hints=[
+            "Four steps, as in section 6: `model.eval()`; "
+            "`torch.export.export(model, (example,), dynamic_shapes=...)`; "
+            "`torch.export.save(program, buffer)` into an `io.BytesIO()`; then "
+            "return `torch.export.load(buffer).module()`.",
+            "The models arrive in training mode, and an exported program keeps the mode it was "
+            "exported in: call `.eval()` before exporting. Mark dimension 0 dynamic with "
+            "`batch = torch.export.Dim('batch')` and `dynamic_shapes=({0: batch},)`, or the "
+            "program only accepts batches of `len(example)` rows.",
+        ],
+        solution="""
+            def export_model(model, example):
+                model.eval()
+                batch = torch.export.Dim("batch")
+                program = torch.export.export(model, (example,), dynamic_shapes=({0: batch},))
+                buffer = io.BytesIO()
+                torch.export.save(program, buffer)
+                return torch.export.load(buffer).module()
+        """,
+        wrong_answers=[
+            WrongAnswer(
+                _export_answer(""),
+                "Did you export the model in training mode? The program keeps the mode it was "
+                "exported in, so dropout stays on and its outputs are random. Call "
+                "`model.eval()` before `torch.export.export`.",
+            ),
+            WrongAnswer(
+                _export_answer("    model.eval()\n", dynamic=""),
+                "Did you export without `dynamic_shapes`? The program then accepts only batches "
+                "of exactly `len(example)` rows and fails on any other size. Mark dimension 0 "
+                "dynamic with `torch.export.Dim`.",
+            ),
+            WrongAnswer(
+                "def export_model(model, example):\n    return model.eval()\n",
+                "Did you return the model itself? The point is a program that runs without your "
+                "Python class: export it, save it, and return what `torch.export.load` gives "
+                "back (`.module()`).",
+            ),
+        ],
+    ),
+    Exercise(
+        id="05.02.5",
         title="Does the restored model give the same outputs?",
         checks={"outputs_match": Function(_MATCH_CASES, returns=Exact())},
         equivalent_mutants={
