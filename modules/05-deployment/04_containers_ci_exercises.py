@@ -7,6 +7,7 @@ GitHub Actions schemas, written for this notebook: they hold only the fields the
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -546,15 +547,18 @@ _THRESHOLDS = {"mae": {"max": 60.0}, "r2": {"min": 0.8}}
 
 
 def _run_gate(script: str, metrics, thresholds=None) -> tuple[int, str]:
-    """Write the script and the two files to a fresh folder, run `python gate.py metrics.json
-    thresholds.json` there; (exit status, stderr + stdout)."""
+    """Run `python gate.py metrics.json thresholds.json` in a fresh folder holding the three
+    files; (exit status, stderr + stdout). Each distinct run is made once per kernel."""
+    return _run_gate_files(script, json.dumps(metrics), json.dumps(thresholds or _THRESHOLDS))
+
+
+@functools.lru_cache(maxsize=512)
+def _run_gate_files(script: str, metrics: str, thresholds: str) -> tuple[int, str]:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         (folder / "gate.py").write_text(script, encoding="utf-8")
-        (folder / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
-        (folder / "thresholds.json").write_text(
-            json.dumps(thresholds or _THRESHOLDS), encoding="utf-8"
-        )
+        (folder / "metrics.json").write_text(metrics, encoding="utf-8")
+        (folder / "thresholds.json").write_text(thresholds, encoding="utf-8")
         done = subprocess.run(
             [sys.executable, "-I", "-S", "gate.py", "metrics.json", "thresholds.json"],
             cwd=folder, capture_output=True, text=True, timeout=20,
