@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mlcourse import compare
 from mlcourse.comparators.base import Comparator
 from mlcourse.exercise import Exercise, Function, WrongAnswer
 
@@ -231,7 +232,39 @@ _ALERT_CASES = [
         window=2,
         for_minutes=1,
     ),
+    dict(  # errors from the very first minute: the window is shorter at the start
+        errors=np.array([5, 5, 5, 5, 0, 0, 0, 0]),
+        requests=np.array([10] * 8),
+        threshold=0.2,
+        window=3,
+        for_minutes=1,
+    ),
+    dict(  # a rate exactly at the threshold is not above it
+        errors=np.array([5, 5, 5, 5, 6, 6]),
+        requests=np.array([100] * 6),
+        threshold=0.05,
+        window=2,
+        for_minutes=0,
+    ),
 ]
+
+
+@dataclass(frozen=True)
+class BoolArray(Comparator):
+    """A boolean array (dtype bool), one value per minute."""
+
+    def observe(self, name, value):
+        values = np.asarray(value)
+        return {"kind": values.dtype.kind, "dtype": str(values.dtype), "values": values.tolist()}
+
+    def diff(self, name, observed, expected):
+        if observed["kind"] != "b":
+            return (
+                f"`{name}` should be a boolean array (dtype bool), got dtype {observed['dtype']}. "
+                "Start from `np.zeros(n, dtype=bool)` or compare (`>`) to get booleans."
+            )
+        return compare.diff_arrays(name, np.array(observed["values"]), expected["values"])
+
 
 # --- 06.01.4: error-budget arithmetic ---------------------------------------------------------
 
@@ -404,11 +437,17 @@ EXERCISES = [
                 "you know is 'slower than that').",
             ),
         ],
+        equivalent_mutants={
+            "line 4: return value negated": "-nan is nan: a window without requests has no "
+            "quantile either way.",
+            "line 6: call of `int` dropped": "np.searchsorted returns a NumPy integer, which "
+            "indexes and compares as the int does.",
+        },
     ),
     Exercise(
         id="06.01.3",
         title="An alert rule that ignores a blip",
-        checks={"alert_firing": Function(cases=_ALERT_CASES)},
+        checks={"alert_firing": Function(cases=_ALERT_CASES, returns=BoolArray())},
         hints=[
             "Two steps. First the condition at each minute t: the errors summed over the "
             "window (minutes t - window + 1 .. t, fewer at the start) divided by the requests "
@@ -469,6 +508,12 @@ EXERCISES = [
                 "errors by the summed requests of the window.",
             ),
         ],
+        equivalent_mutants={
+            "line 2: `1` -> `0`": "every window holds at least minute t itself, so "
+            "min_periods=0 and min_periods=1 give the same sums.",
+            "line 3: `1` -> `0`": "every window holds at least minute t itself, so "
+            "min_periods=0 and min_periods=1 give the same sums.",
+        },
     ),
     Exercise(
         id="06.01.4",
@@ -525,5 +570,9 @@ EXERCISES = [
                 "gone (and never answer less than 0).",
             ),
         ],
+        equivalent_mutants={
+            "line 7: arguments 1 and 2 of `max` swapped": "max of two numbers does not depend "
+            "on their order (where they are equal both are 0).",
+        },
     ),
 ]
