@@ -180,7 +180,7 @@ def _first(steps, kind, pattern=""):
 
 def _install_before_code(steps):
     install = _first(steps, "RUN", r"pip3? install")
-    code = _first(steps, "COPY", r"predict_app\.py|^\.\s|^\./?\s")
+    code = _first(steps, "COPY", r"\.py\b|\.skops\b|^\./?\s")
     return None not in (install, code) and install < code
 
 
@@ -250,6 +250,16 @@ _FIX_RULES = [
         "`{name}` needs a HEALTHCHECK that requests http://127.0.0.1:8080/health (this service "
         "listens on 8080, not 8000).",
         lambda d: any(k == "HEALTHCHECK" and "8080/health" in a for k, a in _final_stage(d)),
+    ),
+    Rule(
+        "The HEALTHCHECK of `{name}` calls curl or wget, which a python slim image does not "
+        'contain: the check would fail forever. Ask Python itself (`python -c "import '
+        'urllib.request ..."`).',
+        lambda d: (
+            not any(
+                k == "HEALTHCHECK" and re.search(r"\b(curl|wget)\b", a) for k, a in _final_stage(d)
+            )
+        ),
     ),
     Rule(
         "The last CMD of `{name}` should be in exec form (a JSON array) and run uvicorn with "
@@ -560,7 +570,7 @@ def _run_gate_files(script: str, metrics: str, thresholds: str) -> tuple[int, st
         (folder / "metrics.json").write_text(metrics, encoding="utf-8")
         (folder / "thresholds.json").write_text(thresholds, encoding="utf-8")
         done = subprocess.run(
-            [sys.executable, "-I", "-S", "gate.py", "metrics.json", "thresholds.json"],
+            [sys.executable, "-I", "gate.py", "metrics.json", "thresholds.json"],
             cwd=folder, capture_output=True, text=True, timeout=20,
         )  # fmt: skip
     return done.returncode, done.stderr + done.stdout
@@ -711,9 +721,12 @@ def _steps(document):
 
 
 def _index(document, pattern):
+    """(step, offset) of the first run command matching pattern: commands in one multi-line
+    `run: |` block count in their order there."""
     for i, step in enumerate(_steps(document)):
-        if re.search(pattern, step.get("run", "")):
-            return i
+        match = re.search(pattern, step.get("run", ""))
+        if match:
+            return (i, match.start())
     return None
 
 
@@ -746,8 +759,7 @@ def _gate_after_tests(document):
 def _nothing_ignored(document):
     steps = _steps(document)
     return not any(
-        s.get("continue-on-error") or re.search(r"\|\|\s*(true|:|exit 0)", s.get("run", ""))
-        for s in steps
+        s.get("continue-on-error") or re.search(r"\|\|", s.get("run", "")) for s in steps
     ) and not _job(document).get("continue-on-error")
 
 
@@ -761,6 +773,11 @@ _WORKFLOW_RULES = [
         "`{name}` should run on `push` and on `pull_request` (the `on:` key): a change must be "
         "tested before it is merged, not only after.",
         lambda d: {"push", "pull_request"} <= _triggers(d),
+    ),
+    Rule(
+        "The job of `{name}` should run on a named runner image, `ubuntu-24.04`: "
+        "`ubuntu-latest` changes under you like a `latest` tag.",
+        lambda d: _job(d)["runs-on"] == "ubuntu-24.04",
     ),
     Rule(
         "`{name}` should check the code out with `actions/checkout` pinned to a version "
@@ -780,8 +797,9 @@ _WORKFLOW_RULES = [
         _gate_after_tests,
     ),
     Rule(
-        "`{name}` lets a failure through (`continue-on-error: true`, or `|| true` after a "
-        "command): then a failed test or gate still shows a green check.",
+        "`{name}` lets a failure through (`continue-on-error: true`, or `||` after a command, "
+        "as in `|| true` or `|| echo failed`): then a failed test or gate still shows a green "
+        "check.",
         _nothing_ignored,
     ),
 ]
@@ -915,6 +933,15 @@ EXERCISES = [
                 _fix_variant("127.0.0.1:8080/health", "127.0.0.1:8000/health"),
                 "Did you copy the lesson's health check? This service listens on 8080: a check "
                 "on 8000 fails forever and the container is marked unhealthy.",
+            ),
+            WrongAnswer(
+                _fix_variant(
+                    """HEALTHCHECK CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8080/health')\"""",
+                    "HEALTHCHECK CMD curl -f http://127.0.0.1:8080/health || exit 1",
+                ),
+                "Did you use curl in the health check? The slim Python images do not include "
+                "curl (or wget), so the check fails forever and the container is marked "
+                "unhealthy. Call the URL with Python's `urllib.request`.",
             ),
             WrongAnswer(
                 _fix_variant("FROM python:3.11.9-slim", "FROM python:slim"),
