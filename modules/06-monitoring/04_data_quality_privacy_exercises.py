@@ -327,8 +327,7 @@ EXERCISES = [
         """,
         wrong_answers=[
             WrongAnswer(
-                "def quarantine(batch, problems):\n"
-                "    return batch.loc[problems['row']]\n",
+                "def quarantine(batch, problems):\n    return batch.loc[problems['row']]\n",
                 "Did you keep the bad rows but not why they are bad? `{name}` must add a "
                 "`reasons` column: whoever repairs the rows (or the upstream team) needs to know "
                 "which rule each one broke.",
@@ -443,7 +442,7 @@ EXERCISES = [
                 "    gap = counts['k_a'] / counts['n_a'] - counts['k_b'] / counts['n_b']\n"
                 "    return list(counts.index[gap.abs() > limit])\n",
                 "Did you compare the point estimate of the gap with the limit? On a small group "
-                "the gap is noisy (30 people: ± 17 points), so `{name}` fires on noise. Alert "
+                "the gap is noisy (30 people: ± 16 points), so `{name}` fires on noise. Alert "
                 "only when the whole interval gap ± z·se is beyond the limit.",
             ),
             WrongAnswer(
