@@ -40,14 +40,28 @@ _STORE_CASES = [
 
 _TRAINING_CASES = [
     # 350 M parameters, 20 M examples of 512 tokens: a small language model on one GPU type
-    dict(params=350e6, examples=20e6 * 512, epochs=1, peak_flops=312e12, utilisation=0.4,
-         price_per_hour=2.5),
-    dict(params=25e6, examples=1.2e6, epochs=90, peak_flops=125e12, utilisation=0.3,
-         price_per_hour=1.8),
-    dict(params=7e9, examples=1e12, epochs=1, peak_flops=989e12, utilisation=0.45,
-         price_per_hour=4.0),
-    dict(params=1e6, examples=5e7, epochs=20, peak_flops=20e12, utilisation=0.1,
-         price_per_hour=0.6),
+    dict(
+        params=350e6,
+        examples=20e6 * 512,
+        epochs=1,
+        peak_flops=312e12,
+        utilisation=0.4,
+        price_per_hour=2.5,
+    ),
+    dict(
+        params=25e6,
+        examples=1.2e6,
+        epochs=90,
+        peak_flops=125e12,
+        utilisation=0.3,
+        price_per_hour=1.8,
+    ),
+    dict(
+        params=7e9, examples=1e12, epochs=1, peak_flops=989e12, utilisation=0.45, price_per_hour=4.0
+    ),
+    dict(
+        params=1e6, examples=5e7, epochs=20, peak_flops=20e12, utilisation=0.1, price_per_hour=0.6
+    ),
 ]
 
 # --- 06.06.4: the tail of a fan-out -------------------------------------------------------------
@@ -92,22 +106,39 @@ _MODE_CASES = [
     # an hourly job is fresh enough, but 24 runs a day cost 24.0 against 4.0 online
     _needs(max_staleness_h=2.0, batch_interval_h=1.0),
     # few entities, many requests: hourly batch 0.48 a day against 40.0 online
-    _needs(entities=20_000, requests_per_day=2_000_000, max_staleness_h=1.0,
-           batch_interval_h=1.0),
+    _needs(entities=20_000, requests_per_day=2_000_000, max_staleness_h=1.0, batch_interval_h=1.0),
     # a weekly job: one run (10.0) costs more than a day online (8.0), but a day of runs is
     # 10.0 / 7 = 1.43
-    _needs(entities=10_000_000, requests_per_day=400_000, max_staleness_h=168.0,
-           batch_interval_h=168.0),
+    _needs(
+        entities=10_000_000, requests_per_day=400_000, max_staleness_h=168.0, batch_interval_h=168.0
+    ),
     # a staleness of exactly the batch interval is fresh enough (1.5 a day against 6.0)
-    _needs(entities=250_000, requests_per_day=300_000, max_staleness_h=4.0,
-           batch_interval_h=4.0),
+    _needs(entities=250_000, requests_per_day=300_000, max_staleness_h=4.0, batch_interval_h=4.0),
     # close calls, every 8 h (3 runs a day): a tie (1500 each) goes to batch; 2 % either way
-    _needs(entities=1_000, requests_per_day=3_000, max_staleness_h=12.0, batch_interval_h=8.0,
-           batch_cost_per_row=0.5, online_cost_per_request=0.5),
-    _needs(entities=1_000, requests_per_day=3_060, max_staleness_h=12.0, batch_interval_h=8.0,
-           batch_cost_per_row=0.5, online_cost_per_request=0.5),
-    _needs(entities=1_000, requests_per_day=2_940, max_staleness_h=12.0, batch_interval_h=8.0,
-           batch_cost_per_row=0.5, online_cost_per_request=0.5),
+    _needs(
+        entities=1_000,
+        requests_per_day=3_000,
+        max_staleness_h=12.0,
+        batch_interval_h=8.0,
+        batch_cost_per_row=0.5,
+        online_cost_per_request=0.5,
+    ),
+    _needs(
+        entities=1_000,
+        requests_per_day=3_060,
+        max_staleness_h=12.0,
+        batch_interval_h=8.0,
+        batch_cost_per_row=0.5,
+        online_cost_per_request=0.5,
+    ),
+    _needs(
+        entities=1_000,
+        requests_per_day=2_940,
+        max_staleness_h=12.0,
+        batch_interval_h=8.0,
+        batch_cost_per_row=0.5,
+        online_cost_per_request=0.5,
+    ),
 ]
 
 EXERCISES = [
@@ -121,8 +152,7 @@ EXERCISES = [
             "Three steps: requests per second on average (a day has 86,400 seconds), times the "
             "peak factor; what one replica may carry is its throughput times the target "
             "utilisation; divide, round up, add the spare.",
-            "`math.ceil(daily_requests / 86_400 * peak_factor / (replica_rps * utilisation)) "
-            "+ 1`.",
+            "`math.ceil(daily_requests / 86_400 * peak_factor / (replica_rps * utilisation)) + 1`.",
         ],
         solution="""
             def replicas_needed(daily_requests, peak_factor, replica_rps, utilisation):
