@@ -12,7 +12,7 @@ _rng = np.random.default_rng(603)
 # --- 06.03.1: predictions joined with the labels that have arrived by `as_of` -----------------
 
 
-def _join_case(n_predictions, n_orphans, as_of, seed):
+def _join_case(n_predictions, n_orphans, as_of, seed, log_order=False):
     rng = np.random.default_rng(seed)
     predicted_at = np.sort(rng.integers(0, 200, size=n_predictions))
     predictions = pd.DataFrame(
@@ -41,12 +41,14 @@ def _join_case(n_predictions, n_orphans, as_of, seed):
         }
     )
     labels = pd.concat([labels, orphans]).sample(frac=1, random_state=seed)
+    if log_order:  # two replicas' logs interleaved: not in request-id order, index 0..n-1
+        predictions = predictions.sample(frac=1, random_state=seed).reset_index(drop=True)
     return {"predictions": predictions, "labels": labels.reset_index(drop=True), "as_of": as_of}
 
 
 _JOIN_CASES = [
     _join_case(12, 2, 120, 1),
-    _join_case(60, 5, 150, 2),
+    _join_case(60, 5, 150, 2, log_order=True),
     _join_case(25, 0, 400, 3),  # every label has arrived by then
 ]
 
@@ -103,6 +105,13 @@ _ALARM_CASES = [
     dict(errors=np.array([0.9, 0.5, 0.9, 0.9, 0.5]), reference=0.5, tolerance=0.5, patience=2),
     # never above
     dict(errors=np.array([0.1, 0.12, 0.11]), reference=0.2, tolerance=0.1, patience=1),
+    # two runs long enough: the alarm is the first one's (week 2), not the last's
+    dict(
+        errors=np.array([0.5, 0.9, 0.9, 0.5, 0.9, 0.9, 0.9]),
+        reference=0.5,
+        tolerance=0.5,
+        patience=2,
+    ),
 ]
 
 # --- 06.03.4: a champion/challenger gate with uncertainty and a minimum of labelled rows ---------
@@ -113,7 +122,7 @@ def paired_interval(challenger_errors, champion_errors):
     mean(challenger - champion), 95 %, 2,000 resamples, seed 0 (the capstone's gate settings).
 
     Like `capstone.registry.paired_bootstrap` it refuses unknown errors and unpaired arrays. The
-    check cannot import the capstone: a grading sandbox holds only the module's own files.
+    check does not import the capstone: in a cohort copy it may be the learner's own stub.
     """
     challenger = np.asarray(challenger_errors, dtype=float)
     champion = np.asarray(champion_errors, dtype=float)
@@ -367,6 +376,18 @@ EXERCISES = [
                 "    return -1\n",
                 "Did you return the week the run of bad weeks started? The monitor only knows "
                 "it is a run when the last of those weeks has been seen: return that week.",
+            ),
+            WrongAnswer(
+                "def first_alarm(errors, reference, tolerance, patience):\n"
+                "    run, fired = 0, -1\n"
+                "    for week, error in enumerate(errors):\n"
+                "        run = run + 1 if error > reference * (1 + tolerance) else 0\n"
+                "        if run == patience:\n"
+                "            fired = week\n"
+                "    return fired\n",
+                "Did you keep looking after the alarm fired, and return the last run's week? "
+                "Retraining starts at the first alarm: `{name}` returns as soon as a run "
+                "reaches `patience`.",
             ),
         ],
     ),
