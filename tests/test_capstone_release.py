@@ -417,3 +417,17 @@ def test_the_skeleton_with_the_reference_pasted_back_passes(released, tmp_path):
     assert done.returncode == 1
     assert _rows(done.stdout) == {"2": "failing"}, done.stdout
     assert "test_shape_and_known_values: " in done.stdout
+
+
+@pytest.mark.slow
+def test_a_written_milestone_behind_a_stub_reads_waiting(released, tmp_path):
+    """Milestone 2 written, milestone 1 still a stub: its tests never reach it."""
+    learner = tmp_path / "learner"
+    shutil.copytree(released, learner)
+    names = [split_name(f)[1] for f in next(m for m in MILESTONES if m.number == 2).functions]
+    path = skeleton.module_file(learner, "capstone.features")
+    reference = skeleton.module_file(ROOT, "capstone.features").read_text()
+    path.write_text(skeleton.paste(path.read_text(), reference, names))
+    done, _ = _table(learner, "--milestone", "2")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert _rows(done.stdout) == {"2": "waiting on milestone 1"}, done.stdout
