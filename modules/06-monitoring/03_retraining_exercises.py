@@ -333,8 +333,9 @@ EXERCISES = [
             "Walk through the weeks keeping a count of consecutive weeks above "
             "`reference * (1 + tolerance)`: add one when a week is above, back to 0 when it is "
             "not. The alarm fires in the week the count reaches `patience`.",
-            "`run = run + 1 if error > reference * (1 + tolerance) else 0`, then "
-            "`if run == patience: return week`; after the loop, `return -1`.",
+            "A good week sets the count back to 0: that is what makes the bad weeks "
+            "*consecutive*. Return as soon as the count equals `patience`; if the loop ends "
+            "without that, the alarm never fired.",
         ],
         solution="""
             def first_alarm(errors, reference, tolerance, patience):
