@@ -39,7 +39,7 @@ _STORE_CASES = [
 # --- 06.06.3: a training run in dollars ---------------------------------------------------------
 
 _TRAINING_CASES = [
-    # 350 M parameters, 20 M examples of 512 tokens: a small language model on one GPU type
+    # 350 M parameters, 20 M examples of 512 tokens: a small language model on 8 GPUs
     dict(
         params=350e6,
         examples=20e6 * 512,
@@ -47,6 +47,7 @@ _TRAINING_CASES = [
         peak_flops=312e12,
         utilisation=0.4,
         price_per_hour=2.5,
+        gpus=8,
     ),
     dict(
         params=25e6,
@@ -55,12 +56,26 @@ _TRAINING_CASES = [
         peak_flops=125e12,
         utilisation=0.3,
         price_per_hour=1.8,
+        gpus=4,
     ),
     dict(
-        params=7e9, examples=1e12, epochs=1, peak_flops=989e12, utilisation=0.45, price_per_hour=4.0
+        params=7e9,
+        examples=1e12,
+        epochs=1,
+        peak_flops=989e12,
+        utilisation=0.45,
+        price_per_hour=4.0,
+        gpus=512,
     ),
+    # one GPU: the wall-clock hours are the GPU-hours
     dict(
-        params=1e6, examples=5e7, epochs=20, peak_flops=20e12, utilisation=0.1, price_per_hour=0.6
+        params=1e6,
+        examples=5e7,
+        epochs=20,
+        peak_flops=20e12,
+        utilisation=0.1,
+        price_per_hour=0.6,
+        gpus=1,
     ),
 ]
 
@@ -235,50 +250,70 @@ EXERCISES = [
     ),
     Exercise(
         id="06.06.3",
-        title="What a training run costs",
-        checks={"training_cost": Function(cases=_TRAINING_CASES, returns=Close(rtol=1e-9))},
+        title="What a training run takes: hours and dollars",
+        checks={"training_run": Function(cases=_TRAINING_CASES, returns=Close(rtol=1e-9))},
         hints=[
-            "Total FLOPs = 6 x parameters x examples seen (examples x epochs). The hardware does "
-            "`peak_flops * utilisation` of them per second; the price is per hour.",
-            "`6 * params * examples * epochs / (peak_flops * utilisation) / 3600 * "
-            "price_per_hour`.",
+            "Total FLOPs = 6 x parameters x examples seen (examples x epochs). Each GPU does "
+            "`peak_flops * utilisation` of them per second, and `gpus` of them share the work; "
+            "every GPU is billed for every hour of the run.",
+            "`gpu_hours = 6 * params * examples * epochs / (peak_flops * utilisation) / 3600`; "
+            "return `(gpu_hours / gpus, gpu_hours * price_per_hour)`.",
         ],
         solution="""
-            def training_cost(params, examples, epochs, peak_flops, utilisation, price_per_hour):
-                \"\"\"Dollars for one training run: 6 FLOPs per parameter per example seen.\"\"\"
+            def training_run(params, examples, epochs, peak_flops, utilisation, price_per_hour,
+                             gpus):
+                \"\"\"(wall-clock hours, dollars) of one run on `gpus` GPUs that scale perfectly.\"\"\"
                 flops = 6 * params * examples * epochs
-                hours = flops / (peak_flops * utilisation) / 3600
-                return hours * price_per_hour
+                gpu_hours = flops / (peak_flops * utilisation) / 3600
+                return gpu_hours / gpus, gpu_hours * price_per_hour
         """,
         wrong_answers=[
             WrongAnswer(
-                "def training_cost(params, examples, epochs, peak_flops, utilisation, "
-                "price_per_hour):\n"
-                "    return (2 * params * examples * epochs / (peak_flops * utilisation)\n"
-                "            / 3600 * price_per_hour)\n",
+                "def training_run(params, examples, epochs, peak_flops, utilisation, "
+                "price_per_hour, gpus):\n"
+                "    gpu_hours = 2 * params * examples * epochs / (peak_flops * utilisation) / 3600\n"
+                "    return gpu_hours / gpus, gpu_hours * price_per_hour\n",
                 "Did you count the forward pass only (2 FLOPs per parameter)? Training also runs "
                 "the backward pass, twice the forward's work: 6 in all.",
             ),
             WrongAnswer(
-                "def training_cost(params, examples, epochs, peak_flops, utilisation, "
-                "price_per_hour):\n"
-                "    return 6 * params * examples * epochs / peak_flops / 3600 * price_per_hour\n",
-                "Did you assume the hardware runs at its peak? Real training reaches a fraction "
-                "of it (`utilisation`); divide by `peak_flops * utilisation`.",
+                "def training_run(params, examples, epochs, peak_flops, utilisation, "
+                "price_per_hour, gpus):\n"
+                "    gpu_hours = 6 * params * examples * epochs / peak_flops / 3600\n"
+                "    return gpu_hours / gpus, gpu_hours * price_per_hour\n",
+                "Did you assume the GPUs run at their peak? Real training reaches a fraction of "
+                "it (`utilisation`); divide by `peak_flops * utilisation`.",
             ),
             WrongAnswer(
-                "def training_cost(params, examples, epochs, peak_flops, utilisation, "
-                "price_per_hour):\n"
-                "    return 6 * params * examples / (peak_flops * utilisation) / 3600 "
-                "* price_per_hour\n",
+                "def training_run(params, examples, epochs, peak_flops, utilisation, "
+                "price_per_hour, gpus):\n"
+                "    gpu_hours = 6 * params * examples / (peak_flops * utilisation) / 3600\n"
+                "    return gpu_hours / gpus, gpu_hours * price_per_hour\n",
                 "Did you leave out the epochs? Each epoch sees every example again.",
             ),
             WrongAnswer(
-                "def training_cost(params, examples, epochs, peak_flops, utilisation, "
-                "price_per_hour):\n"
-                "    return (6 * params * examples * epochs / (peak_flops * utilisation)\n"
-                "            * price_per_hour)\n",
-                "Did you multiply seconds by a price per hour? Divide the seconds by 3,600 first.",
+                "def training_run(params, examples, epochs, peak_flops, utilisation, "
+                "price_per_hour, gpus):\n"
+                "    gpu_seconds = 6 * params * examples * epochs / (peak_flops * utilisation)\n"
+                "    return gpu_seconds / gpus, gpu_seconds * price_per_hour\n",
+                "Did you use seconds where hours are asked? Divide the seconds by 3,600 first; the "
+                "price is per hour too.",
+            ),
+            WrongAnswer(
+                "def training_run(params, examples, epochs, peak_flops, utilisation, "
+                "price_per_hour, gpus):\n"
+                "    gpu_hours = 6 * params * examples * epochs / (peak_flops * utilisation) / 3600\n"
+                "    return gpu_hours / gpus, gpu_hours / gpus * price_per_hour\n",
+                "Did you bill one GPU? The run takes `gpu_hours / gpus` hours on each of `gpus` GPUs, "
+                "and each is billed: more GPUs make a run faster, not cheaper.",
+            ),
+            WrongAnswer(
+                "def training_run(params, examples, epochs, peak_flops, utilisation, "
+                "price_per_hour, gpus):\n"
+                "    gpu_hours = 6 * params * examples * epochs / (peak_flops * utilisation) / 3600\n"
+                "    return gpu_hours, gpu_hours * price_per_hour\n",
+                "Did you forget that the GPUs share the work? With `gpus` GPUs the wall-clock time is "
+                "the GPU-hours divided by `gpus`.",
             ),
         ],
     ),
