@@ -457,6 +457,21 @@ EXERCISES = [
                 """
                     def predict_or_fallback(row, model, fallback):
                         try:
+                            y_hat = float(model(row))
+                        except Exception:
+                            y_hat = math.nan
+                        if math.isfinite(y_hat) and y_hat >= 0:
+                            return {"prediction": y_hat, "source": "model"}
+                        return {"prediction": float(fallback(row)), "source": "fallback"}
+                """,
+                "Did you leave the request unvalidated? A healthy model happily predicts for "
+                "hour 24, and a down one sends hour -1 to the fallback table, whose index -1 "
+                "is hour 23. Instead, call `validate_row(row)` first, outside the `try`.",
+            ),
+            WrongAnswer(
+                """
+                    def predict_or_fallback(row, model, fallback):
+                        try:
                             validate_row(row)
                             y_hat = float(model(row))
                             if math.isfinite(y_hat) and y_hat >= 0:
@@ -591,6 +606,32 @@ EXERCISES = [
                             self.state, self.opened_at = "open", self.clock()
         """,
         wrong_answers=[
+            WrongAnswer(
+                """
+                    class CircuitBreaker:
+                        def __init__(self, failure_threshold, reset_after_s, clock):
+                            self.failure_threshold = failure_threshold
+                            self.reset_after_s = reset_after_s
+                            self.clock = clock
+                            self.state, self.failures, self.opened_at = "closed", 0, None
+
+                        def allow(self):
+                            if self.state == "open" and self.clock() - self.opened_at > self.reset_after_s:
+                                self.state = "half-open"
+                            return self.state != "open"
+
+                        def record(self, ok):
+                            if ok:
+                                self.state, self.failures = "closed", 0
+                            else:
+                                self.failures += 1
+                                if self.failures >= self.failure_threshold:
+                                    self.state, self.opened_at = "open", self.clock()
+                """,
+                "Did you wait strictly more than `reset_after_s` (`>`)? A trial is due once "
+                "`reset_after_s` have passed, so exactly `reset_after_s` after opening the call "
+                "goes through. Instead, compare with `>=`.",
+            ),
             WrongAnswer(
                 """
                     class CircuitBreaker:
