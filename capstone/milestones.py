@@ -16,10 +16,14 @@ a file of ``tests/capstone`` (``"test_data.py"``) or one test in it
 Adding a function the learner writes, or a test file, is one line in the tuple of its milestone.
 
 What the learner writes is the ML and engineering core: validation rules, feature building, the
-baseline, training and its logging, the gate's bootstrap and decision, the request schema's
-rules and the scoring path, batch scoring, drift and the retraining rule, retraining. Plumbing
-stays whole: the CLI, logging and MLflow set-up, settings, figures, the background server, the
-prediction-log writer thread, the HTML report, the story's orchestration.
+baseline, training and its logging, the PyTorch model's training loop, fit and predict, the
+rolling-origin backtest's folds, fold scoring and choice, the gate's bootstrap and decision, the
+request schema's rules and the scoring path, batch scoring, drift and the retraining rule, the
+delayed-label (as-of) join and what it leaves pending, retraining. Plumbing stays whole: the CLI,
+logging and MLflow set-up, settings, figures, the background server, the prediction-log writer
+thread, the HTML report, the story's orchestration, the search's MLflow logging
+(`backtest.search`), the torch model's save/load and pyfunc wrapper, loading a model of any kind
+(`registry.load_model`: milestone 3's tests use it), the simulated label delays.
 """
 
 from __future__ import annotations
@@ -64,6 +68,12 @@ MILESTONES = (
             "capstone.train:regression_metrics",
             "capstone.train:log_pipeline",
             "capstone.train:train_and_log",
+            "capstone.torch_model:poisson_epoch",
+            "capstone.torch_model:TorchPoissonRegressor.fit",
+            "capstone.torch_model:TorchPoissonRegressor.predict",
+            "capstone.backtest:rolling_origin_folds",
+            "capstone.backtest:score_fold",
+            "capstone.backtest:choose",
         ),
         tests=(
             "test_train.py",
@@ -119,6 +129,8 @@ MILESTONES = (
             "capstone.monitor:weighted_drift",
             "capstone.monitor:weekly_errors",
             "capstone.monitor:summarise",
+            "capstone.monitor:read_prediction_log",
+            "capstone.labels:label_status",
         ),
         tests=("test_monitor.py", "test_labels.py"),
     ),
