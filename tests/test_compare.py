@@ -218,3 +218,17 @@ def diff_plot(name, got, reference):
 
     plot = Plot()
     return plot.diff(name, plot.observe(name, got), plot.observe(name, reference))
+
+
+def test_exact_treats_nan_as_equal_to_nan_also_in_a_decoded_copy():
+    import math
+
+    from mlcourse.compare import diff_exact
+
+    # Two different NaN objects: what a grader decodes is never the notebook's own object.
+    got = {"temp": float("nan"), "rows": [1.0, float("nan")], "ok": (math.nan, "x")}
+    expected = {"temp": float("nan"), "rows": [1.0, float("nan")], "ok": (float("nan"), "x")}
+    assert diff_exact("d", got, expected) is None
+    assert diff_exact("v", float("nan"), float("nan")) is None
+    assert "not the expected value" in diff_exact("d", {"temp": 1.0}, {"temp": float("nan")})
+    assert "position 1" in diff_exact("t", (1.0, 2.0), (1.0, float("nan")))
