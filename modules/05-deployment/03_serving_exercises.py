@@ -227,6 +227,8 @@ class ColumnsService(Comparator):
                 except Exception as err:  # noqa: BLE001 - a body without the key
                     answer["predictions"] = f"unreadable: {type(err).__name__}: {err}"[:200]
             answers.append(answer)
+            if len(answer["calls"]) > 1:  # one call per batch is the rule: the rest adds nothing
+                break  # (and a model called per row would take seconds on the 1,000-row body)
         return {"answers": answers}
 
     def diff(self, name, observed, expected):
@@ -240,7 +242,15 @@ class ColumnsService(Comparator):
         for (what, _), got, want in pairs:
             call = f"`POST {self.path}` with {what}"
             if got["status"] != want["status"]:
-                return f"{call} answered {got['status']}; it should answer {want['status']}."
+                crashed = (
+                    " A 500 means your code raised an error: post that body with "
+                    f"`TestClient({name}(model))` to see the traceback."
+                    if got["status"] == 500
+                    else ""
+                )
+                return (
+                    f"{call} answered {got['status']}; it should answer {want['status']}.{crashed}"
+                )
             if want["status"] != 200:
                 continue
             if isinstance(got["predictions"], str):
@@ -264,6 +274,8 @@ class ColumnsService(Comparator):
                     f"{call} called `model.predict` {len(got['calls'])} times (rows per call: "
                     f"{got['calls'][:5]}); call it once, on the whole batch."
                 )
+        if len(observed["answers"]) < len(expected["answers"]):
+            return f"`{name}(model)` called `model.predict` more than once for one request."
         return None
 
 
@@ -388,9 +400,12 @@ _INFERENCE_CASES = [
     },
     # no latency budget given (None): nobody waits online, only a batch can serve
     {"lead_time_s": 0.01, "rows": 1_000, "latency_budget_s": None, **_COSTS},
+    # inputs known only at the moment (lead time 0), but one request (0.002 s) is slower than the
+    # 0.001 s budget: online does not fit either
+    {"lead_time_s": 0, "rows": 1, "latency_budget_s": 0.001, **_COSTS},
 ]
 _INFERENCE_MENTIONS = [
-    ["latency"] if index in (5, 9) else [] for index in range(len(_INFERENCE_CASES))
+    ["latency"] if index in (5, 9, 10) else [] for index in range(len(_INFERENCE_CASES))
 ]
 
 
@@ -412,7 +427,7 @@ def _validate_cases():  # the reference answers the comments above claim
         except ValueError:
             answers.append("raises")
     expected = ["batch", "online", "batch", "online", "batch", "raises", "online", "batch",
-                "online", "raises"]  # fmt: skip
+                "online", "raises", "raises"]  # fmt: skip
     assert answers == expected, answers
 
 
@@ -541,10 +556,10 @@ EXERCISES = [
             "`Flag`, `Weather` and `Share`, plus the lesson's config line. The rules that "
             "involve several lists (equal lengths, 1 to 1,000 rows) go in a method decorated "
             "with `@model_validator(mode='after')`, which raises ValueError to refuse.",
-            "Define the body model at the top level, then `make_columns_app(model)` creates "
-            "`app = new_app(...)` and a `@app.post('/predict/columns')` function whose "
-            "parameter is typed with it: `body.model_dump()` is already a mapping of columns, so "
-            "`model.predict(features(body.model_dump()))` scores the whole batch in one call.",
+            "Then `make_columns_app(model)` creates `app = new_app(...)` and a "
+            "`@app.post('/predict/columns')` function whose parameter is typed with that model. "
+            "`body.model_dump()` is already the mapping of columns that `features(...)` reads, so "
+            "one `model.predict` call scores the whole batch.",
         ],
         solution="""
                 class Columns(BaseModel):
@@ -830,9 +845,10 @@ EXERCISES = [
                     batch = client.post("/predict/batch", json={"rows": rows}).json()["predictions"]
                     assert len(batch) == len(rows)
                 """,
-                "Did you check only how many predictions the batch returns? Sorted, reversed or "
-                "shuffled predictions have the right length; compare them with the single-row "
-                "answers, in order.",
+                "Did you check only how many predictions the batch returns, or post rows whose "
+                "predictions are already in increasing order (such as hours 7, 8, 17)? A batch "
+                "that sorts its predictions passes both. Compare the batch with the single-row "
+                "answers, in order, for rows such as an evening hour before a night hour.",
             ),
             WrongAnswer(
                 """
@@ -959,6 +975,22 @@ EXERCISES = [
                 "Did you fall back to online without checking the latency budget? When one "
                 "request is slower than the budget, no plan meets the requirements: say so with "
                 "a ValueError instead of promising a latency you cannot keep.",
+            ),
+            WrongAnswer(
+                """
+                def choose_inference(lead_time_s, rows, latency_budget_s, request_s,
+                                     batch_overhead_s, batch_row_s):
+                    if lead_time_s == 0:
+                        return "online"
+                    if batch_overhead_s + rows * batch_row_s <= lead_time_s:
+                        return "batch"
+                    if latency_budget_s is not None and request_s <= latency_budget_s:
+                        return "online"
+                    raise ValueError("neither fits the latency budget")
+                """,
+                "Did you answer online whenever the inputs arrive with the question (lead time "
+                "0)? Online must still fit the latency budget: when one request is slower than "
+                "the budget, raise ValueError.",
             ),
         ],
     ),
