@@ -64,9 +64,17 @@ class Fold:
 
 
 def rolling_origin_folds(frame: pd.DataFrame, min_train_months: int = 1) -> list[Fold]:
-    """Folds that train on months <= m and validate on the next month present, m = first ... last - 1.
+    """Rolling-origin folds of `frame`: train on the months up to m, validate on the next month.
 
-    Needs at least `min_train_months` + 1 distinct months in `frame`.
+    The months are the distinct month numbers present in `frame` (`data.month_numbers`, 1 =
+    January), sorted; the first fold trains on the first `min_train_months` of them and validates on
+    the next one, each later fold adds one month to the training part (January-April with
+    `min_train_months=1`: Jan -> Feb, Jan-Feb -> Mar, Jan-Mar -> Apr). Returns a list of `Fold`: the
+    training month numbers (a tuple), the validation month, and the rows of those months (index
+    reset, in `frame`'s order), so no fold ever validates on a month it trained on or one before it.
+    Errors (`ValueError`): `min_train_months` below 1 ("expected at least 1, got ..."); fewer than
+    `min_train_months` + 1 distinct months ("rolling-origin backtest: expected at least <k> distinct
+    months (train on the first, validate on the next), got [<months>]; widen the training window").
     """
     if min_train_months < 1:
         raise ValueError(f"min_train_months: expected at least 1, got {min_train_months}")
@@ -92,7 +100,15 @@ def rolling_origin_folds(frame: pd.DataFrame, min_train_months: int = 1) -> list
 
 
 def score_fold(candidate: Candidate, fold: Fold, random_state: int) -> dict[str, float]:
-    """Fit `candidate` on the fold's training months; its metrics on the validation month."""
+    """Fit `candidate` on the fold's training months; its metrics on the validation month.
+
+    Build the pipeline of the candidate's kind and parameters (`train.make_pipeline`, seeded by
+    `random_state`), fit it on `fold.train` alone with `train.fit_pipeline` (one OpenMP thread), and
+    return `train.regression_metrics` of `fold.validate`'s target against the predictions for its
+    feature columns (`FEATURE_COLUMNS`): a dict with mae, rmse, poisson_deviance and r2. The
+    validation rows must never reach the fit. Bad candidates fail in `make_pipeline` (an unknown
+    kind, parameters given to the baseline).
+    """
     pipeline = fit_pipeline(
         make_pipeline(candidate.kind, random_state, candidate.params), fold.train
     )
@@ -103,7 +119,13 @@ def score_fold(candidate: Candidate, fold: Fold, random_state: int) -> dict[str,
 def choose(mean_mae: dict[str, float], order, tolerance: float = TIE_TOLERANCE) -> str:
     """The winner: lowest mean MAE; within `tolerance` of it, the first name in `order`.
 
-    `mean_mae` maps a configuration name to its mean validation MAE over the folds.
+    `mean_mae` maps a configuration name to its mean validation MAE over the folds; `order` lists
+    the names from simplest to most complex (`SEARCH`'s order). Every configuration whose mean MAE
+    is at most (1 + `tolerance`) times the best one is tied with the best; return the name of the
+    tied configuration that comes first in `order` (a `str`). Errors (`ValueError`): an empty
+    `mean_mae` ("choose: expected at least one configuration's mean MAE, got none"), names missing
+    from `order` ("choose: configurations missing from the order: [<sorted names>]"), a NaN or
+    infinite MAE ("choose: expected finite mean MAEs, got {...}").
     """
     if not mean_mae:
         raise ValueError("choose: expected at least one configuration's mean MAE, got none")

@@ -24,7 +24,12 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def score_frame(model, frame: pd.DataFrame) -> pd.DataFrame:
-    """Validated raw rows -> the same rows with a `prediction` column."""
+    """Validated raw rows -> the same rows with a `prediction` column.
+
+    `model` is any loaded model (`registry.load_model`), `frame` rows checked by `data.validate`.
+    Predict from the `FEATURE_COLUMNS` alone and return a copy of `frame` with the predictions
+    added; `frame` itself is left unchanged.
+    """
     scored = frame.copy()
     scored["prediction"] = model.predict(frame[list(FEATURE_COLUMNS)])
     return scored

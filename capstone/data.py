@@ -64,7 +64,17 @@ class DataValidationError(ValueError):
 
 
 def _check_column(values: pd.Series, column: Column, row_numbers: np.ndarray) -> tuple:
-    """Return (clean values, problems) for one column; row numbers are 1-based data rows."""
+    """Return (clean values, problems) for one column; row numbers are 1-based data rows.
+
+    `values` is one raw column (any dtype: strings from a CSV too), `column` its schema entry,
+    `row_numbers` the 1-based row number of each value. A problem is a string "row <n>, column
+    '<name>': <what is wrong>", one per bad value: a missing value; for a category, a value not in
+    `column.categories` ("'Foo' is not one of [...]"); for a number, a value that is not a number,
+    not a whole number (kind "int"), not finite, or outside [`column.low`, `column.high`] (a bound
+    of None is open; the text reads "... is outside [low, high]", `inf` for an open top). Clean
+    values: categories as strings, "int" columns as int64 (0 where the value was bad), "float"
+    columns as floats. Nothing is raised here: `validate` collects the problems of every column.
+    """
     problems = []
     missing = values.isna().to_numpy()
     for row in row_numbers[missing]:
@@ -152,7 +162,13 @@ def select_months(frame: pd.DataFrame, months) -> pd.DataFrame:
 
 
 def time_holdout_split(frame: pd.DataFrame, holdout_fraction: float) -> tuple:
-    """Split time-ordered rows: the last `holdout_fraction` becomes the holdout."""
+    """Split time-ordered rows: the last `holdout_fraction` becomes the holdout.
+
+    Sort by `day` then `hr` (a stable sort), keep the first round(n x (1 - `holdout_fraction`)) rows
+    for training and the rest as the holdout; returns (train, holdout), both with a fresh index, so
+    the holdout is strictly later than every training row. A fraction outside (0, 1) is a
+    `ValueError` "holdout_fraction must be in (0, 1), got ...".
+    """
     if not 0 < holdout_fraction < 1:
         raise ValueError(f"holdout_fraction must be in (0, 1), got {holdout_fraction}")
     ordered = frame.sort_values(["day", "hr"], kind="stable").reset_index(drop=True)

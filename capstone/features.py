@@ -42,7 +42,15 @@ def _as_columns(rows) -> dict:
 
 
 def build_features(rows) -> np.ndarray:
-    """Raw rows -> (n, len(FEATURE_NAMES)) float64 matrix, columns in FEATURE_NAMES order."""
+    """Raw rows -> (n, len(FEATURE_NAMES)) float64 matrix, columns in FEATURE_NAMES order.
+
+    `rows`: a DataFrame, a mapping of columns or a list of row dicts (`_as_columns` makes them
+    columns). The columns: the hour; its sine and cosine on the 24-hour circle (hour 23 next to hour
+    0); the month number (`MONTH_NUMBER`); `PASSTHROUGH` as they are; the weather's severity
+    (`WEATHER_SEVERITY`); temp, atemp, hum, windspeed. Vectorised (no loop over rows but the two
+    category look-ups). A month or weathersit value the maps do not know is a `ValueError` naming it
+    and the known values.
+    """
     columns = _as_columns(rows)
     hour = np.asarray(columns["hr"], dtype=np.float64)
     months = columns["mnth"]

@@ -56,8 +56,13 @@ def simulate_arrivals(
 def label_status(frame: pd.DataFrame) -> dict:
     """What is known at monitoring time: labelled and pending rows, and the hours still blind.
 
-    `frame` is the prediction log as read at time T (pending rows have a missing target). The
-    error of a pending row cannot be known yet; prediction drift is the only signal for it.
+    `frame` is the prediction log as read at time T (`monitor.read_prediction_log(..., as_of=T)`): a
+    row whose target (`TARGET`) is missing is pending, and every row is when the column is absent.
+    Returns a dict: `rows`, `labelled_rows`, `pending_rows` (ints), `pending_share` (a float, 0.0
+    for an empty frame), and `first_pending_hour` (the earliest event hour of a pending row, see
+    `event_hours`) and `last_labelled_hour` (the latest event hour of a labelled row) as floats, or
+    None when there is no such row or `frame` lacks `day` or `hr`. The error of a pending row cannot
+    be known yet; prediction drift is the only signal for it.
     """
     if TARGET not in frame:
         pending = np.ones(len(frame), dtype=bool)

@@ -41,7 +41,11 @@ RAW_TO_FEATURE = {"mnth": "month", "weathersit": "weather"}
 def psi(reference, current, bins: int = 10) -> float:
     """Population stability index of `current` against `reference` (quantile bins of reference).
 
-    Features with few distinct values (hour, weekday, weather...) use one bin per value.
+    Bins come from `reference` alone. A feature with at most 24 distinct values (hour, weekday,
+    weather...) gets one bin per value (edges halfway between neighbouring values); any other, the
+    unique deciles of `reference` as edges (`bins` = 10). Shares of each sample per bin are floored
+    at `PSI_EPSILON` (no log of 0); PSI = sum over bins of (current share - reference share) x
+    ln(current share / reference share), a float >= 0 (0 for the same sample).
     """
     reference, current = np.asarray(reference, float), np.asarray(current, float)
     values = np.unique(reference)
@@ -132,7 +136,12 @@ def weighted_drift(drift: pd.DataFrame, importance: dict | None) -> pd.DataFrame
 
 
 def weekly_errors(labelled: pd.DataFrame) -> pd.DataFrame:
-    """MAE and mean actual/predicted per week of the year (from the `day` feature)."""
+    """MAE and mean actual/predicted per week of the year (from the `day` feature).
+
+    `labelled`: served rows with `day`, the target and `prediction`, none missing. Week 1 is days
+    1-7, week 2 days 8-14, and so on. Returns one row per week present, in week order, with the
+    columns `week`, `rows`, `mae`, `actual` (mean target) and `predicted` (mean prediction).
+    """
     frame = labelled.assign(
         week=(labelled["day"].astype(int) - 1) // 7 + 1,
         abs_error=(labelled[TARGET] - labelled["prediction"]).abs(),
@@ -322,11 +331,17 @@ def read_prediction_log(
 ) -> pd.DataFrame:
     """Logged predictions (one row per scored item), joined with the labels known at `as_of`.
 
-    Every logged prediction comes back: a row whose label has not arrived by `as_of` (a label
-    with `arrived_at` > `as_of`, or none yet) has a missing target, and counts as pending. Labels
-    recorded without an arrival time count as arrived. `as_of=None`: every recorded label.
-    The column `label_arrived_at` says when each joined label arrived. Feature columns come back
-    with the schema's types, like rows from `data.load`.
+    `path` is the SQLite prediction log (table `predictions`; table `labels`, written by
+    `record_labels`, may not exist yet). `since`: only predictions with `ts >= since` (None: all).
+    Every logged prediction comes back: join the labels on (`request_id`, `item`) keeping rows
+    without a label, so a row whose label has not arrived by `as_of` (a label with `arrived_at` >
+    `as_of`, or none yet) has a missing target and counts as pending. Labels recorded without an
+    arrival time count as arrived; `as_of=None`: every recorded label. The column `label_arrived_at`
+    says when each joined label arrived (missing when pending, and for every row when there is no
+    labels table, then with a missing target too). A labels table written before labels had arrival
+    times gets the column first (`_ensure_arrival_column`). Feature columns come back with the
+    schema's types (`FEATURE_DTYPES`), like rows from `data.load`. Use query parameters, never
+    values pasted into SQL, and close the connection whatever happens.
     """
     connection = sqlite3.connect(path)
     try:

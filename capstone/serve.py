@@ -52,6 +52,13 @@ Row = create_model(
 
 
 def _check_equal_lengths(columns: BaseModel) -> BaseModel:
+    """The `Columns` model's after-validator: every field's list holds the same number of values.
+
+    `columns` is the validated `Columns` instance (iterating a pydantic model gives (field name,
+    value) pairs). Return it unchanged when all the lists are equally long; otherwise raise
+    `ValueError` "every column needs the same number of values, got {field: length, ...}" (every
+    field's length), which pydantic turns into a 422 answer naming the problem.
+    """
     lengths = {name: len(values) for name, values in columns}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"every column needs the same number of values, got {lengths}")
@@ -82,6 +89,12 @@ class Batch(BaseModel):
 
     @model_validator(mode="after")
     def _one_form(self) -> Batch:
+        """After-validator of a batch: exactly one of `rows` and `columns` is given.
+
+        Return `self` when one of them is set and the other is None. When both are set, or neither,
+        raise `ValueError` "send exactly one of 'rows' (a list of objects) or 'columns' (a list per
+        field)" (a 422 answer).
+        """
         if (self.rows is None) == (self.columns is None):
             raise ValueError(
                 "send exactly one of 'rows' (a list of objects) or 'columns' (a list per field)"
@@ -94,6 +107,13 @@ class Batch(BaseModel):
         return len(getattr(self.columns, FEATURE_COLUMNS[0]))
 
     def as_columns(self) -> dict[str, list]:
+        """The batch as {name: list of values} for each name of `FEATURE_COLUMNS`, in that order.
+
+        The row form goes through `rows_to_columns`; the columnar form already holds one validated
+        list per field (an attribute of `columns` per name): return those lists as they are, without
+        building an object per row. Either way the result is what `features.build_features` and
+        every model's `predict` accept, and what the prediction log stores.
+        """
         if self.rows is not None:
             return rows_to_columns(self.rows)
         return {name: getattr(self.columns, name) for name in FEATURE_COLUMNS}
@@ -127,7 +147,15 @@ class ModelHolder:
         self._lock = threading.Lock()  # one loader at a time; readers never take it
 
     def refresh(self) -> bool:
-        """Load the champion if its version changed; returns True when the model was swapped."""
+        """Load the champion if its version changed; returns True when the model was swapped.
+
+        Under the holder's lock: ask the registry for the champion's version
+        (`registry.champion_version`); none is a `RuntimeError` naming the alias, the model, the
+        tracking URI and the commands to run first (`python -m capstone train` and `python -m
+        capstone register`). The same version as `current`: return False without loading. A new one:
+        load it (`registry.load_version`), then replace `current` in one assignment with a
+        `LoadedModel` (version, pipeline, load time), so a request never sees a half-swapped model.
+        """
         from capstone.registry import champion_version, load_version
 
         with self._lock:

@@ -95,7 +95,17 @@ def _as_matrix(X, n_features: int | None = None) -> np.ndarray:
 
 
 def poisson_epoch(module, loss_fn, optimizer, X, y, batch_size: int, generator) -> float:
-    """One pass over (X, y) in shuffled mini-batches; returns the mean Poisson loss."""
+    """One pass over (X, y) in shuffled mini-batches; returns the mean Poisson loss over the rows.
+
+    `module` maps a float tensor (rows x features) to log-rates (rows,); `loss_fn` is a mean loss
+    such as `torch.nn.PoissonNLLLoss(log_input=True)`; `optimizer` updates `module`'s parameters;
+    `X` and `y` are tensors with the same number of rows; `generator` is a seeded `torch.Generator`.
+    Draw one random order of the rows with `generator` (the same seed gives the same batches), then
+    for each consecutive slice of `batch_size` rows of that order: zero the gradients, compute the
+    loss of the slice, back-propagate, take an optimizer step. The last slice may be shorter. Return
+    the batch losses averaged with each batch weighted by its number of rows (a Python float), the
+    number `fit` records in `loss_curve_`.
+    """
     import torch
 
     order = torch.randperm(len(X), generator=generator)
@@ -135,7 +145,28 @@ class TorchPoissonRegressor(RegressorMixin, BaseEstimator):
         self.progress = progress
 
     def fit(self, X, y):
-        """Standardise on X, then minimise torch.nn.PoissonNLLLoss(log_input=True) with Adam."""
+        """Train the network on features `X` (rows x features) and counts `y`; returns `self`.
+
+        Inputs: `X` through `_as_matrix` (2-D and finite, else its `ValueError`); `y` must be one
+        finite non-negative count per row of `X`, else `ValueError` "y: expected <n> finite
+        non-negative counts (one per row of X), got shape <shape>" (plus the minimum when `y` is not
+        empty). Then, on one torch thread (`one_thread()`) and seeded by `random_state` (the global
+        torch seed, which sets the initial weights, and a `torch.Generator` for the shuffles):
+
+        - build the module with `_network(number of features, tuple(hidden))` and fill its buffers:
+          `mean` with the column means of `X`, `scale` with the column standard deviations, except 1
+          where a column is (nearly) constant (std <= 1e-6: January-only rows have one month), and
+          `log_cap` with log(`CAP_FACTOR` x max(largest count, 1));
+        - set the output layer's bias to log(mean count) (the mean floored at 1e-3), so training
+          starts from the mean demand instead of from 1;
+        - minimise `torch.nn.PoissonNLLLoss(log_input=True)` with `torch.optim.Adam`
+          (`learning_rate`, `weight_decay`): `epochs` calls of `poisson_epoch` (tensors made from
+          the float32 arrays), under a `tqdm.auto` bar (desc "mlp", unit "epoch", not left behind)
+          shown when `progress` is True, hidden when False, and left to tqdm (a terminal only) when
+          None, its postfix showing each epoch's loss;
+        - record each epoch's loss in the list `loss_curve_`, switch the module to eval mode, and
+          set `module_` and `n_features_in_`.
+        """
         import torch
         from tqdm.auto import tqdm
 
@@ -178,7 +209,13 @@ class TorchPoissonRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        """Expected counts: exp of the network's log-rate output."""
+        """Expected counts for the rows of `X`: a 1-D float64 NumPy array, every value > 0.
+
+        Check `X` with `_as_matrix(X, self.n_features_in_)` (a wrong number of columns or a NaN is
+        its `ValueError`, which names the fix), run the fitted `module_` on it without tracking
+        gradients (inference mode), and undo the log link: the network outputs the log of the
+        expected count, already capped at `log_cap`.
+        """
         import torch
 
         X = _as_matrix(X, self.n_features_in_)

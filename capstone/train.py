@@ -63,6 +63,16 @@ class SeasonalNaiveRegressor(RegressorMixin, BaseEstimator):
     """
 
     def fit(self, X, y):
+        """Learn the mean count of each (day type, hour) cell of the training rows; returns `self`.
+
+        `X` is the feature matrix of `features.build_features` (find the `hr` and `workingday`
+        columns by their position in `FEATURE_NAMES`, never by a hard-coded number), `y` the counts,
+        one per row. Store `global_mean_`, the mean of all of `y` (a float), and `table_`, a 2 x 24
+        array: row = `workingday` (0 or 1), column = hour (0-23), value = the mean count of the
+        training rows in that cell; a cell with no training rows gets `global_mean_`. Vectorise: no
+        Python loop over the rows. Inputs come validated by the pipeline (`data.validate`), so no
+        error of its own.
+        """
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         hour = X[:, FEATURE_NAMES.index("hr")].astype(int)
         workingday = X[:, FEATURE_NAMES.index("workingday")].astype(int)
@@ -74,6 +84,13 @@ class SeasonalNaiveRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
+        """Each row's prediction is the mean `fit` learned for its cell (its `workingday`, its
+        hour).
+
+        `X`: a feature matrix with the columns `fit` saw. Returns a 1-D float array, one value per
+        row, looked up in `table_` for all rows at once (no loop). Before `fit` there is no table to
+        read.
+        """
         X = np.asarray(X, dtype=float)
         hour = X[:, FEATURE_NAMES.index("hr")].astype(int)
         workingday = X[:, FEATURE_NAMES.index("workingday")].astype(int)
@@ -83,8 +100,13 @@ class SeasonalNaiveRegressor(RegressorMixin, BaseEstimator):
 def make_pipeline(kind: str, random_state: int = 42, params: dict | None = None) -> Pipeline:
     """Raw rows in, predicted bikers out: the feature step followed by the estimator.
 
-    `params` override the kind's defaults (`HGB_PARAMS`, `torch_model.MLP_PARAMS`); the baseline
-    takes none.
+    A scikit-learn `Pipeline` of two named steps: "features" (`make_feature_step()`) and "model":
+    `SeasonalNaiveRegressor()` for kind "baseline", a `HistGradientBoostingRegressor` with
+    `HGB_PARAMS` for "hgb", a `torch_model.TorchPoissonRegressor` with `torch_model.MLP_PARAMS` for
+    "mlp"; the last two get `random_state`. `params` override the kind's defaults (`HGB_PARAMS`,
+    `torch_model.MLP_PARAMS`; import torch_model inside the function, so the package imports without
+    torch). Errors (`ValueError`): parameters for the baseline ("the baseline takes no parameters,
+    got [...]"), an unknown kind ("unknown model kind ...; expected one of `MODEL_KINDS`").
     """
     params = dict(params or {})
     if kind == "baseline":
@@ -128,7 +150,12 @@ def fit_pipeline(pipeline: Pipeline, rows: pd.DataFrame) -> Pipeline:
 
 
 def regression_metrics(y_true, y_pred) -> dict[str, float]:
-    """MAE, RMSE, mean Poisson deviance and R2 (predictions clipped to > 0 for the deviance)."""
+    """MAE, RMSE, mean Poisson deviance and R2 (predictions clipped to > 0 for the deviance).
+
+    `y_true` (counts) and `y_pred` are array-likes of the same length. Returns a dict of floats with
+    the keys "mae", "rmse", "poisson_deviance" and "r2" (the names every run logs, with a prefix
+    such as `holdout_`). A Poisson deviance needs a positive prediction: clip at 1e-6 for it alone.
+    """
     y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
     return {
         "mae": float(mean_absolute_error(y_true, y_pred)),
