@@ -41,6 +41,28 @@ def _dtype(spec: dict) -> str:
     )
 
 
+def _needed(packages) -> set[str]:
+    """The packages and every (transitive) dependency of them installed here: a pin on one of
+    them is harmless; a pin outside them is a package the model does not need to load."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    seen, todo = set(), [p.lower().replace("_", "-") for p in packages]
+    while todo:
+        package = todo.pop()
+        if package in seen:
+            continue
+        seen.add(package)
+        try:
+            needs = requires(package) or []
+        except PackageNotFoundError:
+            continue
+        for line in needs:
+            if "extra ==" in line:  # an optional extra, not a dependency
+                continue
+            todo.append(re.split(r"[=<>!~ \[;(]", line, maxsplit=1)[0].lower().replace("_", "-"))
+    return seen
+
+
 @dataclass(frozen=True)
 class LoggedModel(Comparator):
     """A model URI (`info.model_uri`), judged by what MLflow stored with the model: the
@@ -129,6 +151,14 @@ class LoggedModel(Comparator):
         missing = sorted({pkg for pkg, _ in expected["requirements"]} - have)
         if missing:
             return f"requirements of `{name}` are incomplete, missing: {missing[:5]}."
+        unneeded = sorted(have - _needed(pkg for pkg, _ in expected["requirements"]))
+        if unneeded:
+            return (
+                f"requirements of `{name}` pin packages this model does not need to load: "
+                f"{unneeded[:5]}. Did you leave out `pip_requirements`? MLflow then infers the "
+                "list from whatever a separate process imported, and a serving image would "
+                "install all of it. Pass the project's `**packaging`."
+            )
         return None
 
 
@@ -148,7 +178,7 @@ def _frames():
     changed = base.copy()
     changed.loc[2, "temp"] = 0.23
     tiny = base.copy()
-    tiny.loc[5, "temp"] = 0.26 + 1e-9
+    tiny.loc[5, "temp"] = 0.26 + 1e-12  # below the 10 digits `to_json` writes by default
     reread = pd.read_csv(io.StringIO(base.to_csv(index=False)))
     bigger = pd.concat([base, base.assign(hr=base["hr"] + 8)], ignore_index=True)
     every_other = bigger.iloc[::2]
@@ -184,7 +214,7 @@ def _frames():
             "a different value can train a different model",
         ),
         (
-            "frames that differ by 1e-9 in one temperature",
+            "frames that differ by 1e-12 in one temperature",
             base,
             tiny,
             False,
@@ -311,6 +341,16 @@ _RUN_CASES = [
         )
     ),
     dict(runs=_runs([("d1", "FINISHED", "5", 61.0)])),
+    # a tie: newest first is depth 9, first as text is "10", the simplest is 3
+    dict(
+        runs=_runs(
+            [
+                ("f3", "FINISHED", "9", 50.5),
+                ("f2", "FINISHED", "10", 50.5),
+                ("f1", "FINISHED", "3", 50.5),
+            ]
+        )
+    ),
     # the minimum differs from its neighbour in the 4th decimal only
     dict(
         runs=_runs(
@@ -355,6 +395,7 @@ class Promotes(Comparator):
             run_id = runs.loc[runs["params.max_depth"] == str(depth), "run_id"].iloc[0]
             with contextlib.suppress(mlflow.exceptions.MlflowException):  # no alias yet
                 client.delete_registered_model_alias(self.model, self.alias)
+            before = len(client.search_model_versions(f"name = '{self.model}'"))
             try:
                 returned = value(run_id)
             except NotImplementedError:
@@ -363,9 +404,11 @@ class Promotes(Comparator):
                 calls.append({"depth": depth, "raised": _raised(err)[:300]})
                 continue
             try:
-                pointed = int(client.get_model_version_by_alias(self.model, self.alias).version)
+                found = client.get_model_version_by_alias(self.model, self.alias)
+                pointed, from_run = int(found.version), found.run_id == run_id
             except mlflow.exceptions.MlflowException:
-                pointed = None
+                pointed, from_run = None, False
+            added = len(client.search_model_versions(f"name = '{self.model}'")) - before
             shown = returned if isinstance(returned, int) else repr(returned)[:40]
             calls.append(
                 {
@@ -373,6 +416,8 @@ class Promotes(Comparator):
                     "returned": shown,
                     "type": type(returned).__name__,
                     "alias": pointed,
+                    "from_run": from_run,
+                    "added": added,
                 }
             )
         return {"calls": calls}
@@ -380,16 +425,22 @@ class Promotes(Comparator):
     def diff(self, name, observed, expected):
         if "api" in observed:
             return observed["api"]
-        for got, want in zip(observed["calls"], expected["calls"]):
+        for got in observed["calls"]:
             call = f"`{name}(<run id of the max_depth={got['depth']} run>)`"
             if "raised" in got:
                 return f"{call} raised {got['raised']}"
+            if got["added"]:
+                return (
+                    f"{call} registered {got['added']} new version(s): promoting moves the "
+                    "alias to the version that already exists for that run; it registers "
+                    "nothing (`client.search_model_versions` finds it)."
+                )
             if got["alias"] is None:
                 return (
                     f"after {call} the model has no {self.alias!r} alias: set it with "
                     "`client.set_registered_model_alias(model_name, 'champion', version)`."
                 )
-            if got["alias"] != want["alias"]:
+            if not got["from_run"]:
                 return (
                     f"after {call} the {self.alias!r} alias points at version {got['alias']}, "
                     "which is not the version registered from that run."
@@ -399,7 +450,7 @@ class Promotes(Comparator):
                     f"{call} returned {got['returned']} (a {got['type']}); return the version "
                     "number as an int, `int(version.version)`."
                 )
-            if got["returned"] != want["returned"]:
+            if got["returned"] != got["alias"]:
                 return f"{call} returned {got['returned']}, not the version the alias points at."
         return None
 
@@ -413,9 +464,8 @@ EXERCISES = [
             "Copy the shape of the `log_model` call in section 3, but for `small_tree`: its "
             "example rows come from `X_small`, not `X_train`.",
             "Inside `with mlflow.start_run():`, call `mlflow.sklearn.log_model(small_tree, "
-            'name="model", signature=..., input_example=example, pip_requirements='
-            'pip_requirements, serialization_format="skops", skops_trusted_types=TRUSTED)` and '
-            "keep `.model_uri` of what it returns.",
+            'name="model", signature=..., input_example=example, **packaging)` and keep '
+            "`.model_uri` of what it returns.",
         ],
         solution="""
             example = X_small.head(5)
@@ -425,9 +475,7 @@ EXERCISES = [
                     name="model",
                     signature=infer_signature(example, small_tree.predict(example)),
                     input_example=example,
-                    pip_requirements=pip_requirements,
-                    serialization_format="skops",
-                    skops_trusted_types=TRUSTED,
+                    **packaging,
                 )
             model_uri = info.model_uri
         """,
@@ -486,11 +534,6 @@ EXERCISES = [
                 "Given an input example and no signature, MLflow infers the same signature from "
                 "the example and the model's predictions on it."
             ),
-            "line 3: keyword `serialization_format='skops'` dropped from "
-            "`mlflow.sklearn.log_model`": (
-                "skops is MLflow 3's default for scikit-learn outside Databricks; the solution "
-                "says it explicitly so that the choice is visible."
-            ),
         },
     ),
     Exercise(
@@ -536,6 +579,16 @@ EXERCISES = [
                 "object array, whose bytes are memory addresses that change with every copy, "
                 "and column names are left out. Hash a text form such as "
                 "`df.to_csv(index=False)`.",
+            ),
+            WrongAnswer(
+                "import hashlib\n\n"
+                "def data_fingerprint(df):\n"
+                "    text = df.to_json(orient='records')\n"
+                "    return hashlib.sha256(text.encode()).hexdigest()\n",
+                "Did you hash a text that rounds floats, such as `df.to_json()` (10 digits by "
+                "default), `df.to_string()` or `df.round(...)`? Frames that differ beyond those "
+                "digits then share one fingerprint; `df.to_csv(index=False)` writes every float "
+                "exactly.",
             ),
             WrongAnswer(
                 "def data_fingerprint(df):\n    return str(hash(df.to_csv(index=False)))\n",
@@ -585,6 +638,22 @@ EXERCISES = [
                 '    return ranked.sort_values(["metrics.val_mae", "depth"])["run_id"].iloc[0]\n',
                 "Did you keep runs that did not finish? A FAILED or KILLED run may have logged "
                 "its metric but not its model; filter on `status == 'FINISHED'`.",
+            ),
+            WrongAnswer(
+                "def best_run(runs):\n"
+                '    done = runs[runs["status"] == "FINISHED"]\n'
+                '    return done.loc[done["metrics.val_mae"].idxmin(), "run_id"]\n',
+                "Did you take the first row with the lowest MAE (`idxmin`)? On a tie that is "
+                "whichever run `search_runs` listed first, not a rule anyone chose; sort by the "
+                "metric, then by `max_depth` as a number.",
+            ),
+            WrongAnswer(
+                "def best_run(runs):\n"
+                '    done = runs[runs["status"] != "FAILED"]\n'
+                '    done = done.assign(depth=done["params.max_depth"].astype(int))\n'
+                '    return done.sort_values(["metrics.val_mae", "depth"])["run_id"].iloc[0]\n',
+                "Did you drop only the FAILED runs? A run can also be KILLED or still RUNNING, "
+                "and neither has a model to deploy; keep `status == 'FINISHED'`.",
             ),
             WrongAnswer(
                 "def best_run(runs):\n"
