@@ -536,6 +536,36 @@ EXERCISES = [
                 "Did you use `ge=0`? A bill of length 0 mm is a missing value in disguise, not a "
                 "measurement: use `gt=0` (greater than) so that 0 is refused.",
             ),
+            WrongAnswer(
+                """
+                class Penguin(BaseModel):
+                    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+                    island: Literal["Biscoe", "Dream", "Torgersen"]
+                    bill_length_mm: float = Field(gt=0)
+                    bill_depth_mm: float = Field(gt=0)
+                    flipper_length_mm: float = Field(gt=0)
+                    body_mass_g: float = Field(gt=0)
+                    sex: Literal["female", "male"] | None = None
+                """,
+                "Did you leave out `strict=True`? Without it pydantic turns the string '45.2' "
+                "into 45.2 and `True` into 1.0, so a client's bug goes unnoticed: add "
+                "`strict=True` to the config.",
+            ),
+            WrongAnswer(
+                """
+                class Penguin(BaseModel):
+                    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+                    island: Literal["Biscoe", "Dream", "Torgersen"]
+                    bill_length_mm: float = Field(gt=0)
+                    bill_depth_mm: float = Field(gt=0)
+                    flipper_length_mm: int = Field(gt=0)
+                    body_mass_g: int = Field(gt=0)
+                    sex: Literal["female", "male"] | None = None
+                """,
+                "Did you type the flipper length or the body mass as `int`, because the data "
+                "holds whole millimetres and grams? The request promises numbers greater than 0: "
+                "a strict `int` refuses 0.5, while a `float` field accepts 212 (as 212.0).",
+            ),
         ],
     ),
     Exercise(
