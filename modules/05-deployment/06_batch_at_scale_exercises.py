@@ -107,6 +107,47 @@ class CsvCase:
         return f"'<CSV file, {self.n} rows>'"
 
 
+@dataclass(frozen=True)
+class ReadInChunks(Function):
+    """`Function`, and while the learner's function runs, every `pd.read_csv` call without
+    `chunksize` (or `iterator`, or `nrows`) is recorded: a function that reads the whole file
+    and cuts it into chunks afterwards passes the model's limit but needs the memory it saves."""
+
+    def observe(self, name, value):
+        whole_reads = []
+        read_csv = pd.read_csv
+
+        def recorded(*args, **kwargs):
+            if not any(kwargs.get(k) for k in ("chunksize", "iterator", "nrows")):
+                whole_reads.append(True)
+            return read_csv(*args, **kwargs)
+
+        pd.read_csv = recorded
+        try:
+            observed = super().observe(name, value)
+        finally:
+            pd.read_csv = read_csv
+        if whole_reads and "calls" in observed:
+            return {"read_whole": True}
+        return observed
+
+    def diff(self, name, observed, expected):
+        if "read_whole" in observed:
+            return (
+                f"`{name}` read the whole file at once (`pd.read_csv` without `chunksize`): "
+                "that needs the memory for the whole file, which is what scoring in chunks "
+                "saves, however small the pieces given to the model. Let pandas read it "
+                "`chunksize` rows at a time: "
+                "`pd.read_csv(path, chunksize=chunksize)`."
+            )
+        return super().diff(name, observed, expected)
+
+    def matches(self, observed, recorded):
+        if "read_whole" in observed or "read_whole" in recorded:
+            return observed == recorded
+        return super().matches(observed, recorded)
+
+
 _CHUNK_CASES = [
     dict(model=MemoryBoundModel(100), path=CsvCase(250, 1), features=FEATURES, chunksize=100),
     dict(model=MemoryBoundModel(64), path=CsvCase(64, 2), features=FEATURES, chunksize=64),
@@ -117,15 +158,41 @@ _CHUNK_CASES = [
 # --- 05.06.2: the Spark UDF call ----------------------------------------------------------------
 
 
+# The DataFrame methods that bring rows to the driver. A case's frame records each call (the
+# learner's function may not use them: scoring on the driver is the mistake 05.06.2 is about),
+# and `SparkFrame` reports it. One check runs its cases one at a time, so one list will do.
+_TO_DRIVER = ("collect", "toPandas", "toArrow", "toLocalIterator", "take", "head", "first", "tail")
+_brought_to_driver: list = []
+
+
+def _watched(frame):
+    """`frame`, its class switched to a subclass whose row-collecting methods are recorded."""
+    base = type(frame)
+
+    def recorded(method):
+        original = getattr(base, method)
+
+        def call(self, *args, **kwargs):
+            _brought_to_driver.append(method)
+            return original(self, *args, **kwargs)
+
+        return call
+
+    frame.__class__ = type(base.__name__, (base,), {m: recorded(m) for m in _TO_DRIVER})
+    return frame
+
+
 class SparkHours:
     """A small table of hours that a check's copy turns into a Spark DataFrame of the running
-    session (built from pandas through Arrow)."""
+    session (built from pandas through Arrow, one partition: one task per job), watched for
+    calls that bring its rows to the driver."""
 
     def __init__(self, n: int, seed: int):
         self.n, self.seed = n, seed
 
     def __deepcopy__(self, memo):
-        return _session().createDataFrame(_hours(self.n, self.seed))
+        _brought_to_driver.clear()  # a new call starts
+        return _watched(_session().createDataFrame(_hours(self.n, self.seed)).coalesce(1))
 
     def __repr__(self) -> str:
         return f"<Spark DataFrame of {self.n} hours>"
@@ -133,22 +200,30 @@ class SparkHours:
 
 class SparkModelUdf:
     """A check's copy is a pandas UDF that calls the stand-in model the way
-    `mlflow.pyfunc.spark_udf` calls a logged one: one struct column in, a pandas DataFrame of its
-    fields per batch, one double out."""
+    `mlflow.pyfunc.spark_udf` calls a logged one with a signature: one struct column in (a
+    pandas DataFrame of its fields per batch), one double out; called on several columns
+    instead, it names them by the signature's order, and on none, it takes the signature's."""
 
     def __deepcopy__(self, memo):
+        from pyspark.sql import functions as F
         from pyspark.sql.functions import pandas_udf
 
         # Self-contained: Spark's Python workers cannot import this spec module, so the
         # function refers to nothing of it (the formula is `_demand`'s).
         @pandas_udf("double")
-        def predict(features: pd.DataFrame) -> pd.Series:
+        def on_struct(features: pd.DataFrame) -> pd.Series:
             return (
                 20.0 * features["hr"]
                 + 50.0 * features["workingday"]
                 + 300.0 * features["temp"]
                 - 80.0 * features["hum"]
             ).astype("float64")
+
+        def predict(*columns):
+            if len(columns) == 1:
+                return on_struct(columns[0])
+            named = zip(columns or FEATURES, FEATURES)
+            return on_struct(F.struct(*[F.col(c).alias(n) for c, n in named]))
 
         return predict
 
@@ -168,6 +243,8 @@ class SparkFrame(Frame):
     and rows sorted (a Spark result has no row order unless it is sorted)."""
 
     def observe(self, name, value):
+        if _brought_to_driver:
+            return {"to_driver": _brought_to_driver[0]}
         if not isinstance(value, _spark_dataframe_type()):
             return {"not_spark": compare.type_name(value)}
         table = value.toPandas()
@@ -175,6 +252,14 @@ class SparkFrame(Frame):
         return table.sort_values(list(table.columns)).reset_index(drop=True)
 
     def diff(self, name, observed, expected):
+        if isinstance(observed, dict) and "to_driver" in observed:
+            return (
+                f"the function called `frame.{observed['to_driver']}()`, which brings the rows "
+                "of the Spark DataFrame to the driver, one machine: on a cluster's data that is "
+                "the bottleneck (or the out-of-memory error) Spark is there to avoid, even if "
+                "the result is made a Spark DataFrame again. Score on the executors: call the "
+                'UDF on the columns, `frame.withColumn("prediction", ...)`.'
+            )
         if isinstance(observed, dict):
             return (
                 f"`{name}` should be a Spark DataFrame, got {observed['not_spark']}. Keep the "
@@ -189,10 +274,9 @@ class SparkFrame(Frame):
         return super().matches(observed, recorded)
 
 
-_UDF_CASES = [
-    dict(frame=SparkHours(30, 4), predict=SparkModelUdf(), features=FEATURES),
-    dict(frame=SparkHours(7, 5), predict=SparkModelUdf(), features=FEATURES),
-]
+# One case: every Spark job costs the notebook's run time (the check, each recorded wrong
+# answer and each mutant of the solution run it), and one table already tells these apart.
+_UDF_CASES = [dict(frame=SparkHours(30, 4), predict=SparkModelUdf(), features=FEATURES)]
 
 
 # --- 05.06.3: where Spark puts a row ------------------------------------------------------------
@@ -217,12 +301,23 @@ def _day_scores(day: int, n: int, shift: float = 0.0) -> pd.DataFrame:
     return scores.set_axis(np.arange(n) * 3 + 2)  # rows kept from a larger table: index 2, 5, ...
 
 
+def _unwritable_scores() -> pd.DataFrame:
+    """A day's scores whose `to_parquet` fails before any file is written: a text value in the
+    number column `prediction`."""
+    scores = _day_scores(124, 3)
+    scores["prediction"] = scores["prediction"].astype(object)
+    scores.loc[scores.index[1], "prediction"] = "n/a"
+    return scores
+
+
 def _read_back(root: Path) -> pd.DataFrame:
     """Every Parquet file under `root/day=<day>/`, with `day` taken from the folder name."""
     tables = []
     for file in sorted(root.glob("day=*/*.parquet")):
         # pyarrow, ignoring pandas' metadata: an index written by mistake shows as a column
         table = pq.read_table(file).to_pandas(ignore_metadata=True)
+        # the day belongs in the folder's name only; one in the file too shows as a column
+        table = table.rename(columns={"day": "day (also in the file)"})
         tables.append(table.assign(day=int(file.parent.name.split("=", 1)[1])))
     if not tables:
         return pd.DataFrame({"hour_id": [], "hr": [], "prediction": [], "day": []})
@@ -243,7 +338,8 @@ class IdempotentWrites(Comparator):
         try:
             # day 121 runs, day 122 runs, day 121 is rerun (same rows), then rerun on corrected
             # data with fewer rows (a late fix of the input); day 123 was left half-written by
-            # a run that died, and runs again.
+            # a run that died, and runs again; day 124's write fails (a value Parquet cannot
+            # store in a number column), which must leave day 124 unmarked.
             steps = [
                 (121, _day_scores(121, 6)),
                 (122, _day_scores(122, 4)),
@@ -251,6 +347,7 @@ class IdempotentWrites(Comparator):
                 (121, _day_scores(121, 5, shift=1.5)),
                 ("half-written", None),
                 (123, _day_scores(123, 3)),
+                (124, _unwritable_scores()),
             ]
             for day, scores in steps:
                 if scores is None:
@@ -262,7 +359,8 @@ class IdempotentWrites(Comparator):
                 except NotImplementedError:
                     raise Unfinished from None
                 except Exception as err:  # noqa: BLE001 - the learner's code failed: say how
-                    return {"raised": f"{type(err).__name__}: {err}"[:300], "day": day}
+                    if day != 124:  # day 124's write is meant to fail
+                        return {"raised": f"{type(err).__name__}: {err}"[:300], "day": day}
             complete = sorted(p.parent.name for p in root.glob("day=*/_SUCCESS"))
             return {"table": _read_back(root), "complete": complete}
         finally:
@@ -276,10 +374,25 @@ class IdempotentWrites(Comparator):
         got, want = observed["table"], expected["table"]
         if len(got) > len(want):
             return (
-                f"after running `{name}` for days 121, 122, 121 again, 121 on corrected data and "
-                f"123 (left half-written by a failed run), the folder holds {len(got)} rows, "
+                f"after running `{name}` for days 121, 122, 121 again, 121 on corrected data, "
+                f"123 (left half-written by a failed run) and 124 (whose write fails), the "
+                f"folder holds {len(got)} rows, "
                 f"{len(got) - len(want)} more than the last runs wrote: a rerun must replace its "
                 "partition, not add to it."
+            )
+        if "day (also in the file)" in got.columns:
+            return (
+                "the Parquet files hold a `day` column: the day belongs in the folder's name "
+                "only (a reader takes it from there, and a second copy in the file conflicts "
+                "with it). Write the scores as they are given."
+            )
+        if len(got) < len(want):
+            return (
+                f"after running `{name}` for days 121, 122, 121 again, 121 on corrected data, "
+                f"123 and 124 (whose write fails), the folder holds {len(got)} rows, "
+                f"{len(want) - len(got)} fewer than the runs wrote: did a run remove more than "
+                "its own partition (the whole `root`, or other days)? Remove only the folder "
+                '`root / f"day={day}"`.'
             )
         reason = compare.diff_frames("the rows read back", got, want, 1e-9, 1e-9)
         if reason:
@@ -287,8 +400,9 @@ class IdempotentWrites(Comparator):
         if observed["complete"] != expected["complete"]:
             return (
                 f"after the runs, the folders marked complete by a `_SUCCESS` file are "
-                f"{observed['complete']}; every partition written should end with one, written "
-                "last."
+                f"{observed['complete']}, expected {expected['complete']}: every partition "
+                "written should end with one, written last, after its data (day 124's run "
+                "failed while writing its data, so its folder must not be marked complete)."
             )
         return None
 
@@ -338,7 +452,7 @@ EXERCISES = [
     Exercise(
         id="05.06.1",
         title="Score a file that does not fit in memory, chunk by chunk",
-        checks={"score_in_chunks": Function(cases=_CHUNK_CASES, returns=Frame())},
+        checks={"score_in_chunks": ReadInChunks(cases=_CHUNK_CASES, returns=Frame())},
         hints=[
             "`pd.read_csv(path, chunksize=chunksize)` returns an iterator of DataFrames of at "
             "most `chunksize` rows each, so only one chunk is in memory at a time. Score each "
@@ -364,6 +478,16 @@ EXERCISES = [
                 "    return scored\n",
                 "Did you return the last chunk only? Each pass of the loop replaced `scored`; "
                 "collect every scored chunk in a list and `pd.concat` them after the loop.",
+            ),
+            WrongAnswer(
+                "def score_in_chunks(model, path, features, chunksize):\n"
+                "    table = pd.read_csv(path)\n"
+                "    chunks = [table.iloc[i:i + chunksize] for i in range(0, len(table), chunksize)]\n"
+                "    return pd.concat([c.assign(prediction=model.predict(c[features])) "
+                "for c in chunks])\n",
+                "Did you read the file with `pd.read_csv(path)` and slice it? Each call to the "
+                "model is small then, but the whole file is in memory at once, which a file "
+                "larger than memory does not allow.",
             ),
             WrongAnswer(
                 "def score_in_chunks(model, path, features, chunksize):\n"
@@ -394,11 +518,12 @@ EXERCISES = [
         wrong_answers=[
             WrongAnswer(
                 "def add_predictions(frame, predict, features):\n"
-                "    table = frame.toPandas()\n"
-                "    return table.assign(prediction=predict.func(table[features]))\n",
-                "Did you collect the table to the driver (`toPandas()`) and score it there? On "
-                "a cluster that moves every row to one machine, which is what Spark is there to "
-                "avoid (and it runs out of memory on real data). Call the UDF on the columns: "
+                "    table = spark.createDataFrame(frame.toPandas())\n"
+                "    return table.withColumn('prediction', predict(F.struct(*features)))\n",
+                "Did you bring the table to the driver (`toPandas()`) and make a new Spark "
+                "DataFrame of it (`spark.createDataFrame`)? On a cluster that moves every row to one "
+                "machine, which is what Spark is there to avoid (and it runs out of memory on "
+                "real data). Call the UDF on the columns of `frame` itself: "
                 '`frame.withColumn("prediction", predict(F.struct(*features)))`.',
             ),
             WrongAnswer(
@@ -513,6 +638,17 @@ EXERCISES = [
                 "    scores.to_parquet(folder / 'part-0.parquet', index=False)\n",
                 "Did you forget the `_SUCCESS` marker? Without it the next run cannot tell a "
                 "finished partition from one a crash left half-written.",
+            ),
+            WrongAnswer(
+                "def write_partition(scores, root, day):\n"
+                "    folder = Path(root) / f'day={day}'\n"
+                "    shutil.rmtree(folder, ignore_errors=True)\n"
+                "    folder.mkdir(parents=True)\n"
+                "    (folder / '_SUCCESS').touch()\n"
+                "    scores.to_parquet(folder / 'part-0.parquet', index=False)\n",
+                "Did you write the `_SUCCESS` marker before the data? A run that fails while "
+                "writing then leaves a partition marked complete, and the next run skips it: "
+                "touch the marker last.",
             ),
             WrongAnswer(
                 "def write_partition(scores, root, day):\n"
