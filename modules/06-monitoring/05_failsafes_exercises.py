@@ -7,11 +7,13 @@ check runs the same way in the notebook and in a grading kernel; nothing here sl
 time.
 """
 
+import linecache
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from mlcourse import compare
-from mlcourse.comparators.base import Comparator, Unfinished
+from mlcourse.comparators.base import Comparator, Unfinished, _raised
 from mlcourse.exercise import Calls, Close, Exact, Exercise, Function, TestSuite, WrongAnswer
 
 # --- a NaN-safe exact comparison --------------------------------------------------------------
@@ -281,6 +283,82 @@ _FILL_CASES = [
 ]
 
 
+# --- a TestSuite that names the failing assert and runs on more than one correct version -------
+
+
+def _failed_at(err, test):
+    """' at line 7 of your test: `assert b.failures == 2`' for the learner's line that raised."""
+    code = getattr(test, "__code__", None)
+    frame_line = None
+    traceback = err.__traceback__
+    while code is not None and traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == code.co_filename:
+            frame_line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    if frame_line is None:
+        return ""
+    text = linecache.getline(code.co_filename, frame_line).strip()
+    where = f" at line {frame_line - code.co_firstlineno + 1} of your test"
+    return f"{where}: `{text[:200]}`" if text else where
+
+
+@dataclass(frozen=True)
+class Suite(TestSuite):
+    """TestSuite, also run on ``also_correct`` ({how it differs: implementation}): correct
+    versions written differently from the reference, so a test of the reference's internals
+    (an attribute the interface does not promise, the exact text of an error) is caught. A test
+    that fails names its failing line; one that catches no bug at all is told so."""
+
+    also_correct: Mapping = field(default_factory=dict)
+
+    def _run(self, test, implementation):
+        try:
+            test(implementation)
+        except NotImplementedError:
+            raise Unfinished from None
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as err:  # noqa: BLE001 - a failing test is what we look for
+            return _raised(err) + _failed_at(err, test)
+        return None
+
+    def observe(self, name, value):
+        observed = super().observe(name, value)
+        if "not_callable" not in observed and observed["on_correct"] is None:
+            observed["on_other_correct"] = [
+                self._run(value, other) for other in self.also_correct.values()
+            ]
+        return observed
+
+    def diff(self, name, observed, expected):
+        if "not_callable" in observed or observed["on_correct"] is not None:
+            return super().diff(name, observed, expected)
+        for how, failed in zip(self.also_correct, observed.get("on_other_correct", ())):
+            if failed is not None:
+                return (
+                    f"`{name}` fails on a correct implementation written differently ({how}): "
+                    f"{failed}. A test may rely only on the promised interface, not on the "
+                    "internals or the messages of one implementation."
+                )
+        missed = [bug for bug, hit in zip(self.bugs, observed["caught"]) if not hit]
+        if len(missed) == len(self.bugs):
+            return (
+                f"`{name}` passes on all {len(self.bugs)} implementations with a planted bug: "
+                "it asserts nothing that a broken version gets wrong (an assert-free test, or "
+                "one of the healthy path only, passes on every version). Inject each fault and "
+                "assert what must happen after it: the state or the answer, and how many calls "
+                "went through."
+            )
+        if missed:
+            listed = "; ".join(missed[:3])
+            more = f"; and {len(missed) - 3} more" if len(missed) > 3 else ""
+            return (
+                f"`{name}` passes on {len(missed)} of {len(self.bugs)} implementations with a "
+                f"planted bug, where: {listed}{more}. Add a case that each of these gets wrong."
+            )
+        return None
+
+
 # --- 06.05.5: a test that catches broken breakers ----------------------------------------------
 
 
@@ -345,6 +423,47 @@ class _WaitsTooLong(_Breaker):
         return self.state != "open"
 
 
+class _OpensOneLate(_Breaker):
+    def record(self, ok):
+        if not ok and self.state == "closed":
+            self.failures += 1
+            if self.failures > self.failure_threshold:  # > where >= is asked
+                self.state, self.opened_at = "open", self.clock()
+            return
+        super().record(ok)
+
+
+class _OtherNames:
+    """A correct breaker written differently: other attribute names, a trial flag."""
+
+    def __init__(self, failure_threshold, reset_after_s, clock):
+        self._limit, self._cool_down, self._now = failure_threshold, reset_after_s, clock
+        self._streak, self._since, self._trial = 0, 0.0, False
+
+    @property
+    def state(self):
+        if self._streak < self._limit and not self._trial:
+            return "closed"
+        return "half-open" if self._trial else "open"
+
+    def allow(self):
+        if self.state == "open" and self._now() - self._since >= self._cool_down:
+            self._trial = True
+        return self.state != "open"
+
+    def record(self, ok):
+        if ok:
+            self._streak, self._trial = 0, False
+            return
+        self._streak += 1
+        if self._trial or self._streak >= self._limit:
+            self._streak, self._since, self._trial = (
+                max(self._streak, self._limit),
+                self._now(),
+                False,
+            )
+
+
 class _KeepsOldTimer(_Breaker):
     def record(self, ok):
         if not ok and self.state == "half-open":
@@ -364,6 +483,13 @@ _BREAKER_BUGS = {
         _KeepsOldTimer
     ),
     "the trial waits for more than reset_after_s (> where >= is asked)": _WaitsTooLong,
+    "it opens only after failure_threshold + 1 consecutive failures (> where >= is asked)": (
+        _OpensOneLate
+    ),
+}
+_BREAKER_ALSO_CORRECT = {
+    "it keeps its count and its opening time under other names, and has no `failures` or "
+    "`opened_at`": _OtherNames,
 }
 
 
@@ -406,6 +532,41 @@ def _no_fallback(row, model, fallback, max_attempts=3):
                 raise
 
 
+def _fixed_attempts(row, model, fallback, max_attempts=3):
+    return _resilient_predict(row, model, fallback, max_attempts=3)
+
+
+def _one_attempt_too_many(row, model, fallback, max_attempts=3):
+    return _resilient_predict(row, model, fallback, max_attempts=max_attempts + 1)
+
+
+def _retries_connection_errors_only(row, model, fallback, max_attempts=3):
+    _check_row(row)
+    for _ in range(max_attempts):
+        try:
+            return {"prediction": float(model(row)), "source": "model"}
+        except ConnectionError:
+            continue
+    return {"prediction": float(fallback(row)), "source": "fallback"}
+
+
+def _predict_written_differently(row, model, fallback, max_attempts=3):
+    """Correct, but with its own validation message and a while loop."""
+    if not (isinstance(row.get("hr"), int) and 0 <= row["hr"] < 24) or row.get(
+        "workingday"
+    ) not in (0, 1):
+        raise ValueError(f"bad request: hr={row.get('hr')!r}, workingday={row.get('workingday')!r}")
+    attempts = 0
+    while attempts < max_attempts:
+        attempts += 1
+        try:
+            y_hat = model(row)
+        except Exception:  # noqa: BLE001 - any failure of the model is retried
+            continue
+        return {"source": "model", "prediction": float(y_hat)}
+    return {"source": "fallback", "prediction": float(fallback(row))}
+
+
 def _unflagged_fallback(row, model, fallback, max_attempts=3):
     answer = _resilient_predict(row, model, fallback, max_attempts)
     return {**answer, "source": "model"}
@@ -421,6 +582,14 @@ _PREDICT_BUGS = {
         _no_fallback
     ),
     "the fallback's answer is labelled source='model'": _unflagged_fallback,
+    "max_attempts is ignored: always 3 calls (the default)": _fixed_attempts,
+    "a model that keeps failing is called max_attempts + 1 times": _one_attempt_too_many,
+    "only a ConnectionError is retried: a TimeoutError from the model reaches the caller": (
+        _retries_connection_errors_only
+    ),
+}
+_PREDICT_ALSO_CORRECT = {
+    "its ValueError says 'bad request: hr=99, workingday=1'": _predict_written_differently,
 }
 
 
@@ -786,15 +955,19 @@ EXERCISES = [
     Exercise(
         id="06.05.5",
         title="A test that catches broken circuit breakers",
-        checks={"test_breaker": TestSuite(correct=_Breaker, bugs=_BREAKER_BUGS)},
+        checks={
+            "test_breaker": Suite(
+                correct=_Breaker, bugs=_BREAKER_BUGS, also_correct=_BREAKER_ALSO_CORRECT
+            )
+        },
         hints=[
             "Make a fake clock in the test (a class with `now` and `__call__`, or a one-item "
             "list read by a lambda), build `CircuitBreaker(failure_threshold=3, "
             "reset_after_s=10, clock=clock)`, and move `now` yourself: no sleeping.",
-            "Walk it through the whole cycle with an assert at each step: two failures, a "
-            "success, two failures (still closed: consecutive), a third (open, `allow()` is "
-            "False), advance 10 s (trial allowed), fail it (open again; still open 9 s later), "
-            "advance 10 s, succeed (closed).",
+            "Each planted bug breaks one rule of the table, often only at its edge. Put an "
+            "assert right at each edge: one failure short of the threshold (still closed) and "
+            "at it (open); failures broken by a success; the exact moment `reset_after_s` "
+            "has passed; a trial that fails (is the wait restarted?) and one that succeeds.",
         ],
         solution="""
             def test_breaker(CircuitBreaker):
@@ -854,46 +1027,77 @@ EXERCISES = [
                 "that keeps the old timer after a failed trial passes that. Instead, also "
                 "interleave a success between failures and fail one trial.",
             ),
+            WrongAnswer(
+                """
+                    def test_breaker(CircuitBreaker):
+                        now = [0.0]
+                        breaker = CircuitBreaker(failure_threshold=3, reset_after_s=10, clock=lambda: now[0])
+                        for ok in (False, True, False, False):
+                            breaker.record(ok)
+                        assert breaker.allow()
+                        for _ in range(5):
+                            breaker.record(False)
+                        assert not breaker.allow()
+                        now[0] = 10.0
+                        assert breaker.allow()
+                        breaker.record(False)
+                        now[0] = 19.0
+                        assert not breaker.allow()
+                        now[0] = 20.0
+                        assert breaker.allow()
+                        breaker.record(True)
+                        assert breaker.state == "closed"
+                """,
+                "Did you record more failures than `failure_threshold` before asserting that it "
+                "is open? Then a breaker that opens one failure late passes. Instead, assert at "
+                "the edge: closed after `failure_threshold - 1` failures, open right after the "
+                "next one.",
+            ),
         ],
     ),
     Exercise(
         id="06.05.6",
         title="Fault injection: a test for every way the predict path can fail",
         checks={
-            "test_resilient_predict": TestSuite(correct=_resilient_predict, bugs=_PREDICT_BUGS)
+            "test_resilient_predict": Suite(
+                correct=_resilient_predict, bugs=_PREDICT_BUGS, also_correct=_PREDICT_ALSO_CORRECT
+            )
         },
         hints=[
             "Write a fake model service that is down: a class whose `__call__(self, row)` adds 1 "
-            "to `self.calls` and raises ConnectionError. Counting calls is how a test sees "
-            "retries. A fallback can be `lambda row: 42.0`.",
-            "Call `resilient_predict(request, down, fallback, max_attempts=2)` and assert the "
-            "whole answer (`{'prediction': 42.0, 'source': 'fallback'}`) and `down.calls == 2`; "
-            "then a bad request (`{**request, 'hr': None}`) inside `with "
-            "pytest.raises(ValueError):`.",
+            "to `self.calls` and raises the exception it was given (a refused connection, "
+            "or a `TimeoutError` like section 2's). Counting calls is how a test sees retries; "
+            "a fallback can be `lambda row: 42.0`.",
+            "Pass `max_attempts` yourself (a value other than the default), and assert the "
+            "whole answer and the exact number of calls, for each kind of failure; a bad request "
+            "goes inside `with pytest.raises(ValueError):`. Assert only what the promises say.",
         ],
         solution="""
-            class Down:  # a fake model service that is down: counts its calls, raises
+            class Down:  # a fake model service that is down: counts its calls, raises `error`
 
-                def __init__(self):
-                    self.calls = 0
+                def __init__(self, error):
+                    self.error, self.calls = error, 0
 
                 def __call__(self, row):
                     self.calls += 1
-                    raise ConnectionError("model service down")
+                    raise self.error("model service down")
 
 
             def test_resilient_predict(resilient_predict):
                 fallback = lambda row: 42.0
-                down = Down()
-                answer = resilient_predict(request, down, fallback, max_attempts=2)
-                assert answer == {"prediction": 42.0, "source": "fallback"} and down.calls == 2
+                for error in (ConnectionError, TimeoutError):  # refused, or hung past its timeout
+                    down = Down(error)
+                    answer = resilient_predict(request, down, fallback, max_attempts=2)
+                    assert answer == {"prediction": 42.0, "source": "fallback"} and down.calls == 2
                 with pytest.raises(ValueError):
                     resilient_predict({**request, "hr": None}, down, fallback)
         """,
         equivalent_mutants={
-            "line 8: call of `ConnectionError` dropped": "`raise ConnectionError` raises an "
-            "instance of the class, as `raise ConnectionError(...)` does.",
-            "line 17: arguments 2 and 3 of `resilient_predict` swapped": "a bad request raises "
+            "line 8: `self.error('model service down')` -> `'model service down'`": "raising "
+            "a string raises TypeError instead, still an exception out of the model call: each "
+            "version treats it as it treats any failure of the model (the one that retries only "
+            "ConnectionError lets it through, as it does the TimeoutError).",
+            "line 18: arguments 2 and 3 of `resilient_predict` swapped": "a bad request raises "
             "ValueError before the model or the fallback is called, so their order does not "
             "matter there.",
         },
@@ -935,6 +1139,30 @@ EXERCISES = [
                 "Did you test only the healthy path and the bad request? No fault was injected "
                 "into the model, so nothing checks the retries or the fallback. Instead, pass "
                 "fake models that fail a stated number of times.",
+            ),
+            WrongAnswer(
+                """
+                    class Down:
+                        def __init__(self):
+                            self.calls = 0
+
+                        def __call__(self, row):
+                            self.calls += 1
+                            raise ConnectionError("model service down")
+
+
+                    def test_resilient_predict(resilient_predict):
+                        fallback = lambda row: 42.0
+                        down = Down()
+                        answer = resilient_predict(request, down, fallback, max_attempts=2)
+                        assert answer == {"prediction": 42.0, "source": "fallback"} and down.calls == 2
+                        with pytest.raises(ValueError):
+                            resilient_predict({**request, "hr": None}, down, fallback)
+                """,
+                "Did you inject only a ConnectionError? A predict path that catches only that "
+                "passes, and the first model call that hangs past its timeout (a TimeoutError, "
+                "section 2) crashes the request. Instead, inject each kind of failure, a "
+                "TimeoutError too.",
             ),
         ],
     ),
