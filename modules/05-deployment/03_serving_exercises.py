@@ -449,9 +449,9 @@ EXERCISES = [
             "Start from `Hour`: the same `model_config` line turns on the three strict rules "
             "(no unknown fields, no NaN or infinity, no silent conversions). The island is one of "
             "three strings (`Literal[...]`); a measurement must be above 0 (`gt`, not `ge`).",
-            "`sex` may be left out or sent as null: give it a type that allows None and a "
-            "default, `sex: Literal['female', 'male'] | None = None`. `gt=0` alone lets "
-            "`inf` through (inf > 0): only `allow_inf_nan=False` refuses it.",
+            "`sex` may be left out or sent as null: its type must allow None (`X | None`) "
+            "and it needs a default, or pydantic reports it missing. `gt=0` alone lets `inf` "
+            "through (inf > 0): only `allow_inf_nan=False` refuses it.",
         ],
         solution="""
             class Penguin(BaseModel):
