@@ -287,18 +287,23 @@ _FILL_CASES = [
 
 
 def _failed_at(err, test):
-    """' at line 7 of your test: `assert b.failures == 2`' for the learner's line that raised."""
+    """' at line 7 of your test: `assert b.state == "open"`' for the learner's line that raised
+    (or ' in your `Down.__call__`: `...`' when it was a helper of theirs)."""
     code = getattr(test, "__code__", None)
-    frame_line = None
+    last = None
     traceback = err.__traceback__
     while code is not None and traceback is not None:
         if traceback.tb_frame.f_code.co_filename == code.co_filename:
-            frame_line = traceback.tb_lineno
+            last = traceback
         traceback = traceback.tb_next
-    if frame_line is None:
+    if last is None:
         return ""
-    text = linecache.getline(code.co_filename, frame_line).strip()
-    where = f" at line {frame_line - code.co_firstlineno + 1} of your test"
+    frame_code, line = last.tb_frame.f_code, last.tb_lineno
+    if frame_code is code:
+        where = f" at line {line - code.co_firstlineno + 1} of your test"
+    else:
+        where = f" in your `{getattr(frame_code, 'co_qualname', frame_code.co_name)}`"
+    text = linecache.getline(code.co_filename, line).strip()
     return f"{where}: `{text[:200]}`" if text else where
 
 
@@ -434,34 +439,25 @@ class _OpensOneLate(_Breaker):
 
 
 class _OtherNames:
-    """A correct breaker written differently: other attribute names, a trial flag."""
+    """A correct breaker written differently: no `failures` or `opened_at`, a failed trial
+    reopens it whatever the count."""
 
     def __init__(self, failure_threshold, reset_after_s, clock):
         self._limit, self._cool_down, self._now = failure_threshold, reset_after_s, clock
-        self._streak, self._since, self._trial = 0, 0.0, False
-
-    @property
-    def state(self):
-        if self._streak < self._limit and not self._trial:
-            return "closed"
-        return "half-open" if self._trial else "open"
+        self.state, self._streak, self._since = "closed", 0, None
 
     def allow(self):
         if self.state == "open" and self._now() - self._since >= self._cool_down:
-            self._trial = True
-        return self.state != "open"
+            self.state = "half-open"
+        return self.state in ("closed", "half-open")
 
     def record(self, ok):
         if ok:
-            self._streak, self._trial = 0, False
+            self.state, self._streak = "closed", 0
             return
         self._streak += 1
-        if self._trial or self._streak >= self._limit:
-            self._streak, self._since, self._trial = (
-                max(self._streak, self._limit),
-                self._now(),
-                False,
-            )
+        if self.state == "half-open" or self._streak >= self._limit:
+            self.state, self._since = "open", self._now()
 
 
 class _KeepsOldTimer(_Breaker):
@@ -560,10 +556,10 @@ def _predict_written_differently(row, model, fallback, max_attempts=3):
     while attempts < max_attempts:
         attempts += 1
         try:
-            y_hat = model(row)
+            y_hat = float(model(row))
         except Exception:  # noqa: BLE001 - any failure of the model is retried
             continue
-        return {"source": "model", "prediction": float(y_hat)}
+        return {"source": "model", "prediction": y_hat}
     return {"source": "fallback", "prediction": float(fallback(row))}
 
 
