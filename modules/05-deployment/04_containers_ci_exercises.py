@@ -50,7 +50,7 @@ CMD ["python", "serve.py"]
 """
 _MULTI_STAGE = """\
 FROM python:3.11-slim@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS build
-RUN pip wheel --wheel-dir /wheels -r requirements.txt
+RUN pip install wheel==0.45.1 build && pip wheel --wheel-dir /wheels -r requirements.txt
 FROM gcr.io/distroless/python3-debian12:nonroot
 COPY --from=build /wheels /wheels
 USER 65532
@@ -83,7 +83,7 @@ USER 0:0
 CMD ["python", "app.py"]
 """
 _PIP3_RANGE = """\
-FROM python:3.12.4-alpine
+FROM --platform=linux/amd64 python:3.12.4-alpine
 RUN pip3 install "fastapi>=0.100" && echo done
 USER api
 HEALTHCHECK CMD wget -qO- http://127.0.0.1:8000/health
@@ -103,6 +103,18 @@ CMD python old_server.py
 CMD ["python", "serve.py"]
 """
 
+_BUILD_STAGE_MOVES = """\
+# the final stage is pinned, the build stage is not; -r does not pin a name after it
+FROM python:slim AS build
+RUN pip install --no-cache-dir -r requirements.txt scikit-learn
+FROM python:3.11.9-slim
+COPY --from=build /usr/local /usr/local
+RUN useradd api
+USER api
+HEALTHCHECK CMD python healthcheck.py
+CMD ["python", "serve.py"]
+"""
+
 _LINT_CASES = [
     dict(text=_GOOD),
     dict(text=_EVERYTHING_WRONG),
@@ -113,6 +125,7 @@ _LINT_CASES = [
     dict(text=_REGISTRY_PORT),
     dict(text=_PIP3_RANGE),
     dict(text=_ROOT_IN_FINAL),
+    dict(text=_BUILD_STAGE_MOVES),
 ]
 
 _LINT_SOLUTION = """
@@ -185,7 +198,7 @@ def _install_before_code(steps):
 
 
 def _installs_pinned(steps):
-    """Every pip install reads -r requirements.lock and names no package itself."""
+    """Every pip install reads -r requirements.lock (any folder) and names no package itself."""
     installs = [
         command.split()
         for kind, args in steps
@@ -197,38 +210,68 @@ def _installs_pinned(steps):
         rest = words[words.index("install") + 1 :]
         files = [rest[i + 1] for i, w in enumerate(rest[:-1]) if w in ("-r", "--requirement")]
         named = [w for i, w in enumerate(rest) if not w.startswith("-") and w not in files]
-        if files != ["requirements.lock"] or named:
+        if [f.rsplit("/", 1)[-1] for f in files] != ["requirements.lock"] or named:
             return False
     return bool(installs)
 
 
-def _non_root_user(steps):
+def _last_user(steps):
     users = [args.split(":")[0] for kind, args in _final_stage(steps) if kind == "USER"]
-    return bool(users) and users[-1] not in ("root", "0")
+    return users[-1] if users else None
+
+
+def _user_exists(steps):
+    """A USER given by name must be created in the final stage (useradd / adduser); a numeric
+    id needs no entry."""
+    user = _last_user(steps)
+    return (
+        user is None
+        or user.isdigit()
+        or any(
+            kind == "RUN" and re.search(r"\b(useradd|adduser)\b", args) and user in args.split()
+            for kind, args in _final_stage(steps)
+        )
+    )
 
 
 def _cmd_argv(steps):
-    commands = [args for kind, args in _final_stage(steps) if kind == "CMD"]
-    argv = json.loads(commands[-1])
-    return argv if isinstance(argv, list) else []
+    """The argv the container starts: the exec-form ENTRYPOINT (if any) then the last CMD."""
+    final = _final_stage(steps)
+    entry = [args for kind, args in final if kind == "ENTRYPOINT"]
+    commands = [args for kind, args in final if kind == "CMD"]
+    argv = []
+    for text in entry[-1:] + commands[-1:]:
+        part = json.loads(text)
+        if not isinstance(part, list):
+            raise ValueError("not exec form")
+        argv += part
+    return argv
 
 
-def _serves_8080(steps):
-    argv = _cmd_argv(steps)
-    return (
-        "uvicorn" in argv
-        and "predict_app:app" in argv
-        and argv[argv.index("--host") + 1] == "0.0.0.0"
-        and argv[argv.index("--port") + 1] == "8080"
-    )
+def _option(argv, name):
+    """The value of `--name value` or `--name=value` in argv, or None."""
+    for i, word in enumerate(argv):
+        if word == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def _healthchecks(steps):
+    return [args for kind, args in _final_stage(steps) if kind == "HEALTHCHECK"]
 
 
 _FIX_RULES = [
     Rule(
-        "The base image of `{name}` should be a slim Python image pinned to a version "
-        "(`python:3.11.9-slim`) or a digest: `latest` moves, and the full image is several "
-        "times larger.",
-        lambda d: is_pinned(_final_stage(d)[0][1].split()[0]) and "slim" in _final_stage(d)[0][1],
+        "The base image of `{name}` should be pinned to a version (`python:3.11.9-slim`) or a "
+        "digest: `latest` moves to each new release, so two builds of the same file differ.",
+        lambda d: is_pinned(_final_stage(d)[0][1].split()[0]),
+    ),
+    Rule(
+        "The base image of `{name}` should be a slim one (`python:3.11.9-slim`): the full image "
+        "carries compilers and tools the service never uses, and is several times larger.",
+        lambda d: "slim" in _final_stage(d)[0][1],
     ),
     Rule(
         "`{name}` should install the packages only from the pinned lock file, "
@@ -243,29 +286,51 @@ _FIX_RULES = [
     Rule(
         "`{name}` runs as root: create a user (`RUN useradd --create-home api`) and switch to it "
         "with `USER api` in the final stage, after the installs.",
-        _non_root_user,
+        lambda d: _last_user(d) not in (None, "root", "0"),
     ),
-    Rule("`{name}` should declare the port with `EXPOSE 8080`.", lambda d: ["EXPOSE", "8080"] in d),
     Rule(
-        "`{name}` needs a HEALTHCHECK that requests http://127.0.0.1:8080/health (this service "
-        "listens on 8080, not 8000).",
-        lambda d: any(k == "HEALTHCHECK" and "8080/health" in a for k, a in _final_stage(d)),
+        "The USER of `{name}` is never created: `docker run` stops with 'unable to find user'. "
+        "Create it in the final stage first (`RUN useradd --create-home api`), or give a "
+        "numeric id (`USER 10001`).",
+        _user_exists,
+    ),
+    Rule(
+        "`{name}` should declare the port with `EXPOSE 8080`.",
+        lambda d: any(k == "EXPOSE" and "8080" in re.split(r"[\s/]", a) for k, a in d),
+    ),
+    Rule(
+        "`{name}` needs a HEALTHCHECK (in the final stage) that requests the service's /health.",
+        lambda d: bool(_healthchecks(d)) and "/health" in _healthchecks(d)[-1],
+    ),
+    Rule(
+        "The HEALTHCHECK of `{name}` should request port 8080 (this service listens on 8080).",
+        lambda d: "8080/health" in _healthchecks(d)[-1],
     ),
     Rule(
         "The HEALTHCHECK of `{name}` calls curl or wget, which a python slim image does not "
         'contain: the check would fail forever. Ask Python itself (`python -c "import '
         'urllib.request ..."`).',
-        lambda d: (
-            not any(
-                k == "HEALTHCHECK" and re.search(r"\b(curl|wget)\b", a) for k, a in _final_stage(d)
-            )
-        ),
+        lambda d: not re.search(r"\b(curl|wget)\b", _healthchecks(d)[-1]),
     ),
     Rule(
-        "The last CMD of `{name}` should be in exec form (a JSON array) and run uvicorn with "
-        "predict_app:app, `--host 0.0.0.0` and `--port 8080`: inside a container 127.0.0.1 "
+        "The last CMD of `{name}` should be in exec form, a JSON array such as "
+        '`["python", "-m", "uvicorn", ...]`: in shell form `/bin/sh` is process 1 and the '
+        "service may never receive the SIGTERM that stops it.",
+        _cmd_argv,
+    ),
+    Rule(
+        "The CMD of `{name}` should run uvicorn with the app `predict_app:app`.",
+        lambda d: "predict_app:app" in _cmd_argv(d) and any("uvicorn" in w for w in _cmd_argv(d)),
+    ),
+    Rule(
+        "The CMD of `{name}` should pass `--host 0.0.0.0`: inside a container 127.0.0.1 "
         "(uvicorn's default host) is reachable from nowhere else.",
-        _serves_8080,
+        lambda d: _option(_cmd_argv(d), "--host") == "0.0.0.0",
+    ),
+    Rule(
+        "The CMD of `{name}` should pass `--port 8080`, the port this service listens on "
+        "(uvicorn's default is 8000).",
+        lambda d: _option(_cmd_argv(d), "--port") == "8080",
     ),
 ]
 
@@ -458,8 +523,14 @@ _DEPLOYMENT_RULES = [
         ),
     ),
     Rule(
-        "The container in `{name}` has no readinessProbe that GETs /health on port 8000 (or "
-        "`http`): without it the Service sends traffic to pods still loading their model.",
+        "The container in `{name}` has no readinessProbe: without it the Service sends traffic "
+        "to pods still loading their model.",
+        lambda d: bool(_container(d).get("readinessProbe")),
+    ),
+    Rule(
+        "The readinessProbe in `{name}` should GET /health on port 8000 (or `http`): "
+        "`httpGet: {{path: /health, port: http}}`. An open port (tcpSocket) says nothing about "
+        "whether the model is loaded.",
         lambda d: _probe_ok(_container(d).get("readinessProbe")),
     ),
     Rule(
@@ -469,8 +540,16 @@ _DEPLOYMENT_RULES = [
     ),
     Rule(
         "The container in `{name}` needs resources.requests AND resources.limits, each with "
-        "`cpu` and `memory`, and each request at most its limit (`250m` is 0.25 CPU, `256Mi` "
-        "is 256 MiB).",
+        "`cpu` and `memory` (`250m` is 0.25 CPU, `256Mi` is 256 MiB).",
+        lambda d: all(
+            {"cpu", "memory"} <= set(_container(d)["resources"][part])
+            for part in ("requests", "limits")
+        ),
+    ),
+    Rule(
+        "In `{name}` a request is above its limit: a request is what the scheduler reserves, "
+        "a limit the ceiling, so each request must be at most its limit (`250m` = 0.25 CPU, "
+        "`1Gi` = 1024 Mi).",
         _resources_ok,
     ),
     Rule(
@@ -556,21 +635,27 @@ def _k8s_answer(deployment: str = _DEPLOYMENT_SOLUTION, service: str = _SERVICE_
 _THRESHOLDS = {"mae": {"max": 60.0}, "r2": {"min": 0.8}}
 
 
-def _run_gate(script: str, metrics, thresholds=None) -> tuple[int, str]:
-    """Run `python gate.py metrics.json thresholds.json` in a fresh folder holding the three
-    files; (exit status, stderr + stdout). Each distinct run is made once per kernel."""
-    return _run_gate_files(script, json.dumps(metrics), json.dumps(thresholds or _THRESHOLDS))
+_FILES = ("metrics.json", "thresholds.json")
+
+
+def _run_gate(script: str, metrics, thresholds=None, files=_FILES) -> tuple[int, str]:
+    """Run `python gate.py metrics.json thresholds.json` (or the two file names given) in a
+    fresh folder holding the three files; (exit status, stderr + stdout). Each distinct run is
+    made once per kernel."""
+    return _run_gate_files(
+        script, json.dumps(metrics), json.dumps(thresholds or _THRESHOLDS), files
+    )
 
 
 @functools.lru_cache(maxsize=512)
-def _run_gate_files(script: str, metrics: str, thresholds: str) -> tuple[int, str]:
+def _run_gate_files(script: str, metrics: str, thresholds: str, files=_FILES) -> tuple[int, str]:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         (folder / "gate.py").write_text(script, encoding="utf-8")
-        (folder / "metrics.json").write_text(metrics, encoding="utf-8")
-        (folder / "thresholds.json").write_text(thresholds, encoding="utf-8")
+        (folder / files[0]).write_text(metrics, encoding="utf-8")
+        (folder / files[1]).write_text(thresholds, encoding="utf-8")
         done = subprocess.run(
-            [sys.executable, "-I", "gate.py", "metrics.json", "thresholds.json"],
+            [sys.executable, "-I", "gate.py", *files],
             cwd=folder, capture_output=True, text=True, timeout=20,
         )  # fmt: skip
     return done.returncode, done.stderr + done.stdout
@@ -580,9 +665,9 @@ def _gate_passes(metrics, thresholds=None):
     return lambda script: _run_gate(script, metrics, thresholds)[0] == 0
 
 
-def _gate_fails(metrics, word, thresholds=None):
+def _gate_fails(metrics, word, thresholds=None, files=_FILES):
     def passes(script):
-        code, output = _run_gate(script, metrics, thresholds)
+        code, output = _run_gate(script, metrics, thresholds, files)
         return code == 1 and word in output
 
     return passes
@@ -628,6 +713,11 @@ _GATE_RULES = [
         _gate_fails({"mae": float("nan"), "r2": 0.87}, "mae"),
     ),
     Rule(
+        "`{name}` should exit with status 1 when a metric is infinite (r2 = Infinity is never "
+        "below its min): `math.isnan` misses infinity, `math.isfinite` catches both.",
+        _gate_fails({"mae": 41.7, "r2": float("inf")}, "r2"),
+    ),
+    Rule(
         "`{name}` should read its thresholds from the file (here p95_ms with max 50 and "
         "coverage with min 0.9 and max 1.0; p95_ms 72 fails), not from names written in "
         "the script.",
@@ -635,6 +725,14 @@ _GATE_RULES = [
             {"p95_ms": 72, "coverage": 0.95},
             "p95_ms",
             {"p95_ms": {"max": 50}, "coverage": {"min": 0.9, "max": 1.0}},
+        ),
+    ),
+    Rule(
+        "`{name}` should read the two files named on its command line (`sys.argv[1]` and "
+        "`sys.argv[2]`), not fixed names: run as `python gate.py latency.json slo.json`, with "
+        "p95_ms 72 above its max 50, it must fail.",
+        _gate_fails(
+            {"p95_ms": 72}, "p95_ms", {"p95_ms": {"max": 50}}, ("latency.json", "slo.json")
         ),
     ),
     Rule(
@@ -738,29 +836,43 @@ def _checkout_pinned(document):
 
 def _matrix_ok(document):
     versions = _job(document)["strategy"]["matrix"]["python-version"]
+    return sorted(versions, key=str) == ["3.10", "3.11"]
+
+
+def _setup_reads_matrix(document):
     setup = [s for s in _steps(document) if s.get("uses", "").startswith("actions/setup-python@")]
-    return (
-        versions == ["3.10", "3.11"]
-        and bool(setup)
-        and setup[0]["with"]["python-version"] == "${{ matrix.python-version }}"
+    return bool(setup) and bool(
+        re.fullmatch(r"\$\{\{\s*matrix\.python-version\s*\}\}", setup[0]["with"]["python-version"])
     )
+
+
+_COMMANDS = {
+    "pip install -r requirements.txt": r"pip install -r requirements\.txt",
+    "pytest": r"\bpytest\b",
+    "python evaluate.py": r"python evaluate\.py",
+    "python gate.py metrics.json thresholds.json": (
+        r"python gate\.py metrics\.json thresholds\.json"
+    ),
+}
+
+
+def _all_commands(document):
+    return all(_index(document, pattern) is not None for pattern in _COMMANDS.values())
 
 
 def _gate_after_tests(document):
-    install, tests = (
-        _index(document, r"pip install -r requirements\.txt"),
-        _index(document, r"\bpytest\b"),
+    install, tests, evaluate, gate = (_index(document, p) for p in _COMMANDS.values())
+    return install < tests < evaluate < gate
+
+
+def _no_continue_on_error(document):
+    return not any(s.get("continue-on-error") for s in _steps(document)) and not _job(document).get(
+        "continue-on-error"
     )
-    evaluate = _index(document, r"python evaluate\.py")
-    gate = _index(document, r"python gate\.py metrics\.json thresholds\.json")
-    return None not in (install, tests, evaluate, gate) and install < tests < evaluate < gate
 
 
-def _nothing_ignored(document):
-    steps = _steps(document)
-    return not any(
-        s.get("continue-on-error") or re.search(r"\|\|", s.get("run", "")) for s in steps
-    ) and not _job(document).get("continue-on-error")
+def _no_or(document):
+    return not any(re.search(r"\|\|", s.get("run", "")) for s in _steps(document))
 
 
 _WORKFLOW_RULES = [
@@ -786,9 +898,21 @@ _WORKFLOW_RULES = [
     ),
     Rule(
         '`{name}` should test on Python "3.10" and "3.11" with a matrix '
-        "(strategy.matrix.python-version) passed to `actions/setup-python` as "
-        "`${{ matrix.python-version }}`. Quote the versions: YAML reads 3.10 as the number 3.1.",
+        '(`strategy.matrix.python-version: ["3.10", "3.11"]`). Quote the versions: YAML reads '
+        "3.10 as the number 3.1.",
         _matrix_ok,
+    ),
+    Rule(
+        "`{name}` should install Python with `actions/setup-python@v5`, given "
+        "`python-version: ${{{{ matrix.python-version }}}}` (under `with:`), so each matrix "
+        "job gets its own version.",
+        _setup_reads_matrix,
+    ),
+    Rule(
+        "`{name}` should run each of these commands in a `run` step: `pip install -r "
+        "requirements.txt`, `pytest`, `python evaluate.py` and `python gate.py metrics.json "
+        "thresholds.json`.",
+        _all_commands,
     ),
     Rule(
         "`{name}` should run, in this order: `pip install -r requirements.txt`, `pytest`, "
@@ -797,10 +921,14 @@ _WORKFLOW_RULES = [
         _gate_after_tests,
     ),
     Rule(
-        "`{name}` lets a failure through (`continue-on-error: true`, or `||` after a command, "
-        "as in `|| true` or `|| echo failed`): then a failed test or gate still shows a green "
-        "check.",
-        _nothing_ignored,
+        "`{name}` marks a step or the job `continue-on-error: true`: then a failed test or gate "
+        "still shows a green check.",
+        _no_continue_on_error,
+    ),
+    Rule(
+        "`{name}` puts `||` after a command (`|| true`, `|| echo failed`): the step then exits "
+        "0 whatever the command did, and a failed test or gate shows a green check.",
+        _no_or,
     ),
 ]
 
@@ -911,8 +1039,9 @@ EXERCISES = [
         wrong_answers=[
             WrongAnswer(
                 _fix_variant("RUN useradd --create-home api\nUSER api\n", ""),
-                "Did you leave out the USER? Without one the service runs as root, and a flaw "
-                "in it can change every file in the image. Add a user and `USER` it.",
+                "Did you leave out the USER (or switch back to `USER root` after it)? Then the "
+                "service runs as root, and a flaw in it can change every file in the image. Add "
+                "a user and make `USER` it the last one.",
             ),
             WrongAnswer(
                 _fix_variant(
