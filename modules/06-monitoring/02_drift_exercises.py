@@ -136,6 +136,10 @@ _ESS_CASES = [
     dict(x=_ar1(0.5, 600, -3.0, _rng)),
     dict(x=_rng.normal(5.0, 2.0, size=1000)),  # independent rows: about n
     dict(x=_ar1(-0.4, 800, 1.0, _rng)),  # alternating: more information than n rows
+    # one day of hourly temperatures that warm steadily: short, so a lag that wraps around
+    # (np.roll) or a correlation of the two slices on their own means (np.corrcoef, autocorr)
+    # differs from r as defined
+    dict(x=np.linspace(8.0, 22.0, 24) + _rng.normal(0.0, 1.0, size=24)),
 ]
 
 # --- 06.02.5: weighted drift score ----------------------------------------------------------------
@@ -247,10 +251,37 @@ EXERCISES = [
                 "added.",
             ),
             WrongAnswer(
+                """
+                def psi(reference, current, bins=10):
+                    edges = np.quantile(reference, np.linspace(0, 1, bins + 1))
+                    edges[0], edges[-1] = -np.inf, np.inf
+                    ref_share = np.histogram(reference, edges)[0] / len(reference) + EPSILON
+                    cur_share = np.histogram(current, edges)[0] / len(current) + EPSILON
+                    return np.sum((cur_share - ref_share) * np.log(cur_share / ref_share))
+                """,
+                "Did you add `EPSILON` to every share? That shifts every bin, not only the empty "
+                "ones, and the sum moves a little. Floor the shares instead: "
+                "`np.maximum(share, EPSILON)`.",
+            ),
+            WrongAnswer(
+                """
+                def psi(reference, current, bins=10):
+                    pooled = np.concatenate([reference, current])
+                    edges = np.quantile(pooled, np.linspace(0, 1, bins + 1))
+                    edges[0], edges[-1] = -np.inf, np.inf
+                    ref_share = np.maximum(np.histogram(reference, edges)[0] / len(reference), EPSILON)
+                    cur_share = np.maximum(np.histogram(current, edges)[0] / len(current), EPSILON)
+                    return np.sum((cur_share - ref_share) * np.log(cur_share / ref_share))
+                """,
+                "Did you take the bin edges from both samples pooled? Then the bins move with every "
+                "batch and part of the shift is absorbed into them. Fix the edges on the reference "
+                "only.",
+            ),
+            WrongAnswer(
                 "from capstone.monitor import psi\n",
                 "Did you import the capstone's `psi`? It gives a feature with at most 24 distinct "
                 "values one bin per value, so on a small reference it differs from the decile "
-                "version asked here; write `{name}` yourself (the lesson uses the capstone's next).",
+                "version asked here; write `{name}` yourself (the lesson shows the capstone's after the check).",
             ),
         ],
         equivalent_mutants={
@@ -456,6 +487,28 @@ EXERCISES = [
                 """,
                 "Did you take |r|? Negative lag-1 autocorrelation (a series that alternates) makes "
                 "the mean more precise than n independent rows would: keep the sign of r.",
+            ),
+            WrongAnswer(
+                """
+                def effective_sample_size(x):
+                    d = x - x.mean()
+                    r = np.sum(d * np.roll(d, 1)) / np.sum(d ** 2)
+                    return len(x) * (1 - r) / (1 + r)
+                """,
+                "Did you shift with `np.roll`? It wraps around and pairs the last row with the "
+                "first, which are not neighbours; on a short trending series that product changes r "
+                "a lot. Pair `d[:-1]` with `d[1:]`.",
+            ),
+            WrongAnswer(
+                """
+                def effective_sample_size(x):
+                    r = np.corrcoef(x[:-1], x[1:])[0, 1]
+                    return len(x) * (1 - r) / (1 + r)
+                """,
+                "Did you use `np.corrcoef(x[:-1], x[1:])` (or pandas' `autocorr`)? It centres each "
+                "slice on its own mean and divides by their own spreads, so on a short trending "
+                "series it finds r near 1. Use r as defined: deviations from the mean of the whole "
+                "series, divided by the sum of all squared deviations.",
             ),
         ],
         equivalent_mutants={
