@@ -68,12 +68,12 @@ class NanSafeExact(Exact):
 class _FakeModel:
     """A model stand-in: returns `value` (plus the hour) or raises `error`; named in messages."""
 
-    def __init__(self, name, value=100.0, error=None):
-        self.name, self.value, self.error = name, value, error
+    def __init__(self, name, value=100.0, error=None, message="the model service did not answer"):
+        self.name, self.value, self.error, self.message = name, value, error, message
 
     def __call__(self, row):
         if self.error is not None:
-            raise self.error("the model service did not answer")
+            raise self.error(self.message)
         return self.value + row["hr"]
 
     def __repr__(self):
@@ -109,6 +109,12 @@ _NEGATIVE = _FakeModel("model_returns_negative", value=-500.0)
 _INF = _FakeModel("model_returns_inf", value=math.inf)
 _ZERO = _FakeModel("model_returns_zero", value=-6.0)  # 0.0 bikers at 6 am: a valid answer
 _INT = _FakeModel("model_returns_int", value=100)  # 100 + hr, an int
+# the model itself fails: scikit-learn raises ValueError on a NaN input, a pipeline KeyError on
+# a column it does not find; neither is the caller's fault once the request has been validated
+_MODEL_VALUE_ERROR = _FakeModel(
+    "model_raises_valueerror", error=ValueError, message="Input X contains NaN."
+)
+_MODEL_KEY_ERROR = _FakeModel("model_raises_keyerror", error=KeyError, message="weathersit")
 _BASELINE = _FakeBaseline()
 
 
@@ -129,8 +135,10 @@ _FALLBACK_CASES = [
     {"row": _row(-1), "model": _DOWN, "fallback": _BASELINE},  # bad request, model down
     {"row": _row(24), "model": _HEALTHY, "fallback": _BASELINE},  # bad request, model up
     {"row": _row(9, 2), "model": _DOWN, "fallback": _BASELINE},
+    {"row": _row(12), "model": _MODEL_VALUE_ERROR, "fallback": _BASELINE},
+    {"row": _row(13, 0), "model": _MODEL_KEY_ERROR, "fallback": _BASELINE},
 ]
-_FALLBACK_MENTIONS = [()] * 9 + [("hr",), ("hr",), ("workingday",)]
+_FALLBACK_MENTIONS = [()] * 9 + [("hr",), ("hr",), ("workingday",), (), ()]
 
 # --- 06.05.2: exponential backoff with full jitter, capped --------------------------------------
 
@@ -679,6 +687,42 @@ EXERCISES = [
                 "Did you catch only ConnectionError? A dependency also fails with a "
                 "TimeoutError (and others you have not met yet). Instead, catch `Exception` "
                 "around the model call only, where the request is already known to be valid.",
+            ),
+            WrongAnswer(
+                """
+                    def predict_or_fallback(row, model, fallback):
+                        try:
+                            validate_row(row)
+                            y_hat = float(model(row))
+                        except ValueError:
+                            raise
+                        except Exception:
+                            y_hat = math.nan
+                        if math.isfinite(y_hat) and y_hat >= 0:
+                            return {"prediction": y_hat, "source": "model"}
+                        return {"prediction": float(fallback(row)), "source": "fallback"}
+                """,
+                "Did you let every ValueError through, to keep the bad requests' errors? The "
+                "model raises ValueError too (scikit-learn on a NaN input), and that failure "
+                "is ours, not the caller's. Instead, call `validate_row(row)` before the `try`, "
+                "and inside it catch `Exception`.",
+            ),
+            WrongAnswer(
+                """
+                    def predict_or_fallback(row, model, fallback):
+                        validate_row(row)
+                        try:
+                            y_hat = float(model(row))
+                        except (ConnectionError, TimeoutError):
+                            y_hat = math.nan
+                        if math.isfinite(y_hat) and y_hat >= 0:
+                            return {"prediction": y_hat, "source": "model"}
+                        return {"prediction": float(fallback(row)), "source": "fallback"}
+                """,
+                "Did you list the exceptions you expect (ConnectionError, TimeoutError)? A "
+                "model also fails in ways you did not list: a ValueError on a NaN input, a "
+                "KeyError for a missing column. Instead, catch `Exception` around the model "
+                "call only, where the request is already known to be valid.",
             ),
         ],
     ),
