@@ -679,6 +679,10 @@ EXERCISES = [
         title="A prediction cache that evicts the least recently used",
         checks={"cached_predict": CacheScenarios()},
         hints=[
+            "Two parts. The key: a dict cannot be a dict key and its fields may come in any "
+            "order, but `tuple(sorted(request.items()))` is hashable and the same for the same "
+            "request. The eviction: keep track of the order in which keys were last *used*, "
+            "not the order in which they were first stored.",
             "Keep an `OrderedDict` from key to prediction. The key must not depend on the "
             "order of the request's fields: `tuple(sorted(request.items()))`. On a hit, "
             "`move_to_end(key)` marks it as just used; on a miss, call `predict`, store the "
