@@ -180,6 +180,16 @@ _LOG_CASES = [
             latency_ms=float("inf"),
         )
     ),
+    dict(  # a float32 model that returned NaN: np.float32 is not a Python float, np.float64 is
+        record=_record(
+            "prediction",
+            request_id="req-00005",
+            model_version="mlp-v3",
+            inputs={"hr": 12, "temp": np.float64("nan")},
+            output=np.float32("nan"),
+            latency_ms=np.float32(1.5),
+        )
+    ),
 ]
 
 # --- 06.01.2: a percentile from cumulative bucket counts ---------------------------------------
@@ -196,6 +206,9 @@ _QUANTILE_CASES = [
     # a window without a request: no percentile exists
     dict(q=0.99, upper_bounds=_BOUNDS, cumulative_counts=[0, 0, 0, 0, 0, 0, 0]),
     dict(q=0.75, upper_bounds=[0.1, 0.2, 0.4, _INF], cumulative_counts=[2, 2, 10, 10]),
+    # the rank (20) equals a bucket's cumulative count exactly and the next bucket is empty: the
+    # first bucket that reaches the rank holds it (a search for the first count above it does not)
+    dict(q=0.5, upper_bounds=_BOUNDS, cumulative_counts=[10, 20, 20, 40, 40, 40, 40]),
 ]
 
 # --- 06.01.3: an alert rule with a window and a `for:` duration --------------------------------
@@ -237,6 +250,14 @@ _ALERT_CASES = [
         requests=np.array([10] * 8),
         threshold=0.2,
         window=3,
+        for_minutes=1,
+    ),
+    dict(  # no traffic for longer than the window, inside an incident: those windows have no
+        # error rate, so the condition is not active there and the `for:` count starts again
+        errors=np.array([0, 0, 5, 5, 5, 0, 0, 0, 0, 5, 5, 5]),
+        requests=np.array([10, 10, 10, 10, 10, 0, 0, 0, 0, 10, 10, 10]),
+        threshold=0.2,
+        window=2,
         for_minutes=1,
     ),
     dict(  # a rate exactly at the threshold is not above it
@@ -436,6 +457,24 @@ EXERCISES = [
                 "{name} answered inf; Prometheus answers the largest finite bound there (all "
                 "you know is 'slower than that').",
             ),
+            WrongAnswer(
+                "def histogram_quantile(q, upper_bounds, cumulative_counts):\n"
+                "    total = cumulative_counts[-1]\n"
+                "    if total == 0:\n"
+                "        return float('nan')\n"
+                "    rank = q * total\n"
+                "    b = int(np.searchsorted(cumulative_counts, rank, side='right'))\n"
+                "    if b >= len(upper_bounds) - 1:\n"
+                "        return upper_bounds[-2]\n"
+                "    lower = upper_bounds[b - 1] if b > 0 else 0.0\n"
+                "    below = cumulative_counts[b - 1] if b > 0 else 0\n"
+                "    return lower + (upper_bounds[b] - lower) * (rank - below) / "
+                "(cumulative_counts[b] - below)\n",
+                "Did you look for the first bucket whose count is above the rank (`>`, or "
+                "`side='right'`)? When the rank equals a bucket's cumulative count, that bucket "
+                "already holds it; skipping on to the next one lands in the wrong bucket. Take the "
+                "first bucket whose count reaches the rank (`>=`).",
+            ),
         ],
         equivalent_mutants={
             "line 4: return value negated": "-nan is nan: a window without requests has no "
@@ -506,6 +545,22 @@ EXERCISES = [
                 "Did you average the per-minute error rates? A quiet minute with 3 errors in 10 "
                 "requests then weighs as much as a busy one with 0 in 1,000. Divide the summed "
                 "errors by the summed requests of the window.",
+            ),
+            WrongAnswer(
+                "def alert_firing(errors, requests, threshold, window, for_minutes):\n"
+                "    err = pd.Series(errors).rolling(window, min_periods=1).sum()\n"
+                "    req = pd.Series(requests).rolling(window, min_periods=1).sum()\n"
+                "    rate = (err / req).to_numpy()\n"
+                "    firing = np.zeros(len(rate), dtype=bool)\n"
+                "    run = 0\n"
+                "    for t, now in enumerate(rate):\n"
+                "        if not np.isnan(now):\n"
+                "            run = run + 1 if now > threshold else 0\n"
+                "        firing[t] = run > for_minutes\n"
+                "    return firing\n",
+                "Did you carry the `for:` count through minutes whose window has no requests? "
+                "There is no error rate there, so the condition is not active: the alert stops "
+                "firing and the count starts again when traffic returns.",
             ),
         ],
         equivalent_mutants={
