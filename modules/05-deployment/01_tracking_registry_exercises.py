@@ -371,13 +371,16 @@ _RUN_CASES = [
 @dataclass(frozen=True)
 class Promotes(Comparator):
     """A function `promote(run_id)`, called for the sweep runs of the given depths (found in the
-    notebook's tracking store), each time after the alias was removed: what it returned and
-    which version the alias then points at."""
+    notebook's tracking store) and for the run named `late_run`, whose model the check registers
+    once, after the sweep's (so its version number is not its place in the sweep); each call
+    after the alias was removed: what it returned, which version the alias then points at,
+    whether that version came from the run, and how many versions the call registered."""
 
     experiment: str
     model: str
     alias: str
     depths: tuple
+    late_run: str
 
     def matches(self, observed, recorded):
         return _same_observation(observed, recorded)
@@ -390,9 +393,25 @@ class Promotes(Comparator):
             return {"api": f"`{name}` should be a function, got {type(value).__name__}."}
         client = mlflow.MlflowClient()
         runs = mlflow.search_runs(experiment_names=[self.experiment])
+        late = runs.loc[runs["tags.mlflow.runName"] == self.late_run, "run_id"].iloc[0]
+        if not client.search_model_versions(f"name = '{self.model}' and run_id = '{late}'"):
+            logged = mlflow.search_logged_models(
+                experiment_ids=[runs["experiment_id"].iloc[0]],
+                filter_string=f"source_run_id = '{late}'",
+                output_format="list",
+            )[0]
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
+            ):
+                mlflow.register_model(logged.model_uri, self.model)
+        targets = [
+            (f"max_depth={depth}", runs.loc[runs["tags.mlflow.runName"] == f"depth-{depth}"])
+            for depth in self.depths
+        ]
+        targets = [(label, found["run_id"].iloc[0]) for label, found in targets]
         calls = []
-        for depth in self.depths:
-            run_id = runs.loc[runs["params.max_depth"] == str(depth), "run_id"].iloc[0]
+        for depth, run_id in [*targets, (self.late_run, late)]:
             with contextlib.suppress(mlflow.exceptions.MlflowException):  # no alias yet
                 client.delete_registered_model_alias(self.model, self.alias)
             before = len(client.search_model_versions(f"name = '{self.model}'"))
@@ -426,7 +445,7 @@ class Promotes(Comparator):
         if "api" in observed:
             return observed["api"]
         for got in observed["calls"]:
-            call = f"`{name}(<run id of the max_depth={got['depth']} run>)`"
+            call = f"`{name}(<run id of the {got['depth']} run>)`"
             if "raised" in got:
                 return f"{call} raised {got['raised']}"
             if got["added"]:
@@ -674,6 +693,7 @@ EXERCISES = [
                 model="bike-demand-tree",
                 alias="champion",
                 depths=(10, 4, 24),
+                late_run="first-tree",
             )
         },
         hints=[
