@@ -1,5 +1,5 @@
 """Exercises of 05_latency.ipynb: honest percentiles, a batch size under a latency budget, a
-prediction cache, structured pruning."""
+prediction cache, quantisation behind an accuracy check, structured pruning."""
 
 from __future__ import annotations
 
