@@ -48,6 +48,15 @@ _LONG_MEMO = pickle.dumps(
     protocol=5,
 )
 
+_POW_P4 = pickle.dumps(_Reduce(pow, (2, 10)), protocol=4)  # builtins.pow, not _operator.pow
+# Written by hand to fool a scanner that tracks only MEMOIZE: index 0 first holds 'harmless'
+# (MEMOIZE), then BINPUT 0 overwrites it with 'builtins', and BINGET 0 fetches that for
+# STACK_GLOBAL. Loading it calls builtins.eval('2 + 2'); a MEMOIZE-only scan reads
+# 'harmless.eval'. Only find_class, which the unpickler itself calls, sees the real name.
+_HIDDEN_EVAL = (
+    b"\x80\x04\x8c\x08harmless\x940\x8c\x08builtinsq\x000h\x00\x8c\x04eval\x93\x8c\x052 + 2\x85R."
+)
+
 _SCAN_CASES = [
     dict(data=_PLAIN),
     dict(data=_ADD_P0),
@@ -75,6 +84,8 @@ _LOAD_CASES = [
     dict(data=_LONG_MEMO, allowed={"_operator.add", "_operator.sub"}),
     dict(data=_LONG_MEMO, allowed={"_operator.add"}),
     dict(data=_SYS_P2, allowed={"_operator.add"}),
+    dict(data=_POW_P4, allowed={"_operator.pow"}),
+    dict(data=_HIDDEN_EVAL, allowed={"_operator.add"}),
 ]
 _LOAD_MENTIONS = [
     [],
@@ -85,6 +96,8 @@ _LOAD_MENTIONS = [
     [],
     ["sub"],
     ["sys.getrecursionlimit"],
+    ["builtins.pow"],
+    ["builtins.eval"],
 ]
 
 
@@ -297,6 +310,8 @@ def _match_cases():
         dict(model=dropped, restored=copy_of_dropped, X=X, atol=1e-6),
         dict(model=big, restored=nudged(big, 2e-3), X=X, atol=1e-4),
         dict(model=base, restored=LastRowOff(copy.deepcopy(base)), X=X, atol=1e-4),
+        # one row off by 0.5: the mean difference (0.083) is within atol, the largest is not
+        dict(model=base, restored=LastRowOff(copy.deepcopy(base)), X=X, atol=0.1),
         dict(model=base, restored=Squeezed(copy.deepcopy(base)), X=X[:1], atol=1e-4),
         dict(model=base, restored=nudged(base, 5e-4), X=X, atol=1e-3),
         dict(model=constant(1.0), restored=constant(1.5), X=X, atol=0.5),  # exactly at atol
@@ -446,6 +461,30 @@ EXERCISES = [
                 "`_operator.mul` (or `builtins.eval` along with `builtins.len`): compare the "
                 "full `f'{{module}}.{{name}}'` with `allowed`.",
             ),
+            WrongAnswer(
+                "def safe_loads(data, allowed):\n"
+                "    found, strings, memo = set(), [], []\n"
+                "    for op, arg, _ in pickletools.genops(data):\n"
+                "        if op.name in ('GLOBAL', 'INST'):\n"
+                "            found.add(arg.replace(' ', '.'))\n"
+                "        elif op.name == 'STACK_GLOBAL':\n"
+                "            found.add(f'{strings[-2]}.{strings[-1]}')\n"
+                "        elif op.name == 'MEMOIZE':\n"
+                "            memo.append(strings[-1] if strings else None)\n"
+                "        elif op.name in ('BINGET', 'LONG_BINGET'):\n"
+                "            strings.append(memo[arg])\n"
+                "        elif isinstance(arg, str):\n"
+                "            strings.append(arg)\n"
+                "    refused = found - set(allowed)\n"
+                "    if refused:\n"
+                "        raise pickle.UnpicklingError(f'refusing to load global {refused}')\n"
+                "    return pickle.loads(data)\n",
+                "Did you scan the opcodes (exercise 1) and then call `pickle.loads`? A scanner "
+                "sees only what it models: a hand-written pickle can store a module name with "
+                "`BINPUT` where the scanner expects `MEMOIZE`, so the scan reads a harmless "
+                "name and `pickle.loads` imports `builtins.eval`. Refuse inside the loader: "
+                "override `find_class`, which the unpickler itself calls for every global.",
+            ),
         ],
     ),
     Exercise(
@@ -589,6 +628,15 @@ EXERCISES = [
                 ),
                 "Did you compare only the first row? A difference can hide in any row: "
                 "take the largest difference over all of them.",
+            ),
+            WrongAnswer(
+                _match_answer(
+                    "    if got.shape != expected.shape:\n        return False\n"
+                    "    return bool((got - expected).abs().mean() <= atol)\n"
+                ),
+                "Did you average the differences? One row off by 0.5 among six averages to "
+                "0.083 and hides under atol = 0.1; a tolerance bounds every output, so compare "
+                "the largest absolute difference (`.max()`) with `atol`.",
             ),
         ],
     ),
