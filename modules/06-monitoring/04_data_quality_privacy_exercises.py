@@ -84,10 +84,8 @@ _Q_PROBLEMS = pd.DataFrame(
 )
 _QUARANTINE_CASES = [
     dict(batch=_Q_BATCH, problems=_Q_PROBLEMS),
-    dict(  # nothing wrong: an empty quarantine with the batch's columns
-        batch=_Q_BATCH.iloc[[0, 3]],
-        problems=pd.DataFrame({"row": [], "column": [], "rule": []}, dtype=object),
-    ),
+    # (no case with an empty problem list: the comparator compares column dtypes, and an empty
+    # `reasons` column is float64 or object depending on how it was built, both right)
     dict(  # problems listed out of row order: the quarantine keeps the batch's order
         batch=pd.DataFrame({"hr": [1, 99, 2, -5], "hum": [0.5, 0.5, 7.0, 0.5]}),
         problems=pd.DataFrame(
@@ -302,6 +300,29 @@ EXERCISES = [
                 "category, type or range problem (NaN fails every comparison), and a null rate "
                 "is the first thing a data-quality dashboard tracks. Test `pd.isna(value)` first.",
             ),
+            WrongAnswer(
+                "def find_problems(batch, schema):\n"
+                "    records = []\n"
+                "    for row, values in batch.iterrows():\n"
+                "        for column, rule in schema.items():\n"
+                "            value = values[column]\n"
+                "            if pd.isna(value):\n"
+                "                records.append((row, column, 'missing'))\n"
+                "            elif rule['kind'] == 'category':\n"
+                "                if value not in rule['categories']:\n"
+                "                    records.append((row, column, 'category'))\n"
+                "            elif not isinstance(value, numbers.Real) or (\n"
+                "                rule['kind'] == 'int' and value != int(value)\n"
+                "            ):\n"
+                "                records.append((row, column, 'type'))\n"
+                "            elif not rule['low'] <= value <= rule['high']:\n"
+                "                records.append((row, column, 'range'))\n"
+                "    return pd.DataFrame(records, columns=['row', 'column', 'rule'])\n",
+                "Did you test only `isinstance(value, numbers.Real)`? In Python `True` is a "
+                "number too (`bool` is a subclass of `int`, and `0 <= True <= 1`), so a client "
+                "that sends a checkbox where a temperature belongs passes. Exclude `bool` and "
+                "`np.bool_` explicitly.",
+            ),
         ],
     ),
     Exercise(
@@ -340,6 +361,16 @@ EXERCISES = [
                 "Did you take one quarantined row per problem? A row that breaks two rules then "
                 "appears twice, and good + quarantined rows no longer add up to the batch. Group "
                 "the problems by row first.",
+            ),
+            WrongAnswer(
+                "def quarantine(batch, problems):\n"
+                "    texts = problems['column'] + ': ' + problems['rule']\n"
+                "    reasons = texts.groupby(problems['row'], sort=False).agg('; '.join)\n"
+                "    return batch.loc[reasons.index].assign(reasons=reasons)\n",
+                "Did you take the rows in the order of `problems` (`batch.loc[...]` with the "
+                "problems' row labels)? The quarantine keeps the batch's own order, whatever "
+                "order the problems were found in: select with a mask, "
+                "`batch[batch.index.isin(...)]`.",
             ),
             WrongAnswer(
                 "def quarantine(batch, problems):\n"
