@@ -1015,6 +1015,16 @@ EXERCISES = [
                 "does.",
             ),
             WrongAnswer(
+                _replace(
+                    'if any("==" not in name for name in names):',
+                    'if "==" not in command and "-r" not in rest:',
+                ),
+                "Did you look for `==` anywhere in the command? `pip install wheel==0.45.1 "
+                "build` pins one package and not the other, and `-r requirements.txt "
+                "scikit-learn` adds an unpinned name after the file: every package named needs "
+                "its own `==`.",
+            ),
+            WrongAnswer(
                 _replace('if not checks or checks[-1].upper() == "NONE":', "if not checks:"),
                 "Did you count `HEALTHCHECK NONE` as a health check? It switches off the one "
                 "the base image had.",
@@ -1029,11 +1039,11 @@ EXERCISES = [
             "Go down the table of section 2: each of its lines answers a question the broken "
             "file gets wrong. Keep this service's own names: requirements.lock, predict_app.py, "
             "model.skops, port 8080, /srv.",
-            "Order matters for the cache: `COPY requirements.lock .`, `RUN pip install "
-            "--no-cache-dir -r requirements.lock`, and only then `COPY predict_app.py "
-            "model.skops ./`. End with `USER api`, `EXPOSE 8080`, a HEALTHCHECK on "
-            '`http://127.0.0.1:8080/health` and `CMD ["python", "-m", "uvicorn", '
-            '"predict_app:app", "--host", "0.0.0.0", "--port", "8080"]`.',
+            "Order matters for the cache: copy only requirements.lock, install from it, and only "
+            "then copy predict_app.py and model.skops. A `USER` must exist: create it with a "
+            "`RUN` first. Three places must say 8080 (EXPOSE, the health check's URL and the "
+            "CMD's `--port`); uvicorn listens on 127.0.0.1 unless told `--host 0.0.0.0`; and a "
+            "slim image has no curl, so the health check asks Python (`urllib.request`).",
         ],
         solution=f"FIXED_DOCKERFILE = '''\\\n{_FIX_SOLUTION}'''\n",
         wrong_answers=[
