@@ -1,4 +1,4 @@
-"""Exercises of capstone notebook 02_train_track.ipynb: a metric, run search, the bootstrap gate."""
+"""Exercises of capstone notebook 02_train_track.ipynb: a metric, the backtest's run search, the gate."""
 
 import numpy as np
 
@@ -91,30 +91,81 @@ EXERCISES = [
     ),
     Exercise(
         id="cap.02.2",
-        title="Find the best run with MLflow's search",
-        checks={"best_kind": Exact()},
+        title="Find the best configuration with MLflow's search",
+        checks={"ranking": Exact(), "best_config": Exact()},
         hints=[
-            "`mlflow.search_runs(experiment_names=[...], order_by=[...])` returns a DataFrame "
-            "with one row per run; parameters are columns named `params.<name>`.",
-            'Order by `"metrics.holdout_mae ASC"` (lower error is better) and take '
-            '`runs.loc[0, "params.kind"]`.',
+            "`mlflow.search_runs(experiment_names=[...], filter_string=..., order_by=[...])` "
+            "returns a DataFrame with one row per run; tags, parameters and metrics are columns "
+            "named `tags.<name>`, `params.<name>` and `metrics.<name>`. A filter on a metric, "
+            "such as `metrics.backtest_mae >= 0`, keeps only the runs that logged it: the parent "
+            "runs, not their folds.",
+            "Filter with `\"tags.stage = 'backtest' and metrics.backtest_mae >= 0\"`, order by "
+            '`"metrics.backtest_mae ASC"` and take `params.config` as the ranking. Then '
+            "`best = runs['metrics.backtest_mae'].min()`, keep the rows within "
+            "`best * (1 + backtest.TIE_TOLERANCE)`, and of their configurations take the one "
+            "with the smallest position in `search_order` (`min(..., key=search_order.index)`).",
         ],
         solution="""
             runs = mlflow.search_runs(
-                experiment_names=[settings.experiment_name], order_by=["metrics.holdout_mae ASC"]
+                experiment_names=[settings.experiment_name],
+                filter_string="tags.stage = 'backtest' and metrics.backtest_mae >= 0",
+                order_by=["metrics.backtest_mae ASC"],
             )
-            best_kind = runs.loc[0, "params.kind"]
+            ranking = runs["params.config"].tolist()
+            best = runs["metrics.backtest_mae"].min()
+            tied = runs[runs["metrics.backtest_mae"] <= best * (1 + backtest.TIE_TOLERANCE)]
+            best_config = min(tied["params.config"], key=search_order.index)
         """,
         wrong_answers=[
             WrongAnswer(
                 "runs = mlflow.search_runs(\n"
                 "    experiment_names=[settings.experiment_name],\n"
-                '    order_by=["metrics.holdout_mae DESC"],\n'
+                "    filter_string='metrics.holdout_mae >= 0',\n"
+                '    order_by=["metrics.holdout_mae ASC"],\n'
                 ")\n"
-                'best_kind = runs.loc[0, "params.kind"]\n',
-                "Did you sort by MAE descending, or not at all? `search_runs` lists the newest run "
-                "first by default, and DESC puts the worst model first: MAE is an error, so sort "
-                "ascending.",
+                'ranking = runs["params.kind"].tolist()\n'
+                "best_config = ranking[0]\n",
+                "Did you rank by the holdout (`metrics.holdout_mae`)? Those are the training "
+                "runs of section 2, scored once on the rows that must confirm the choice later: "
+                "choosing on them spends the holdout. Rank the backtest's parent runs by their "
+                "mean fold MAE, `metrics.backtest_mae`.",
+            ),
+            WrongAnswer(
+                "runs = mlflow.search_runs(\n"
+                "    experiment_names=[settings.experiment_name],\n"
+                "    filter_string=\"tags.stage = 'backtest' and metrics.backtest_mae >= 0\",\n"
+                '    order_by=["metrics.backtest_mae DESC"],\n'
+                ")\n"
+                'ranking = runs["params.config"].tolist()\n'
+                'best = runs["metrics.backtest_mae"].min()\n'
+                'tied = runs[runs["metrics.backtest_mae"] <= best * (1 + backtest.TIE_TOLERANCE)]\n'
+                'best_config = min(tied["params.config"], key=search_order.index)\n',
+                "Did you sort descending? MAE is an error: the best configuration has the lowest "
+                "`backtest_mae`, so `{name}` lists them in ascending order.",
+            ),
+            WrongAnswer(
+                "runs = mlflow.search_runs(\n"
+                "    experiment_names=[settings.experiment_name],\n"
+                "    filter_string=\"tags.stage = 'backtest'\",\n"
+                '    order_by=["metrics.mae ASC"],\n'
+                ")\n"
+                'ranking = runs["tags.config"].tolist()\n'
+                "best_config = ranking[0]\n",
+                "Did you rank the fold runs? The child runs (one per fold, metric `mae`) carry "
+                "the tag `stage=backtest` too, and a single lucky month says little. Keep the "
+                "parent runs, those with the metric `backtest_mae`, one per configuration.",
+            ),
+            WrongAnswer(
+                "runs = mlflow.search_runs(\n"
+                "    experiment_names=[settings.experiment_name],\n"
+                "    filter_string=\"tags.stage = 'backtest' and metrics.backtest_mae >= 0\",\n"
+                '    order_by=["metrics.backtest_mae ASC"],\n'
+                ")\n"
+                'ranking = runs["params.config"].tolist()\n'
+                "best_config = ranking[0]\n",
+                "Did you take the lowest mean MAE alone? Configurations within 1 % of the best "
+                "(`backtest.TIE_TOLERANCE`) are tied with it, and a tie goes to the one listed "
+                "first in `search_order`, the simpler one.",
             ),
         ],
         equivalent_mutants={
@@ -124,6 +175,12 @@ EXERCISES = [
                 "setup cell's `configure_mlflow(settings)` makes `settings.experiment_name` the "
                 "active one: the same runs either way. A second experiment in the store would "
                 "change nothing, as search_runs never searches all experiments by default."
+            ),
+            "line 8: `<=` -> `<`": (
+                "The two differ only for a configuration whose mean MAE is exactly "
+                "(1 + TIE_TOLERANCE) times the best one, or when the best mean MAE is exactly 0 "
+                "(a perfect model on every fold); means of real fold MAEs are neither, so the "
+                "tied set, and the answer, are the same."
             ),
         },
     ),
