@@ -127,6 +127,14 @@ _MODE_CASES = [
     _needs(
         entities=10_000_000, requests_per_day=400_000, max_staleness_h=168.0, batch_interval_h=168.0
     ),
+    # a weekly job on ten times the entities: 100.0 a run, 14.3 a day against 8.0 online (a
+    # count of whole runs a day, 24 // 168 = 0, makes batch look free)
+    _needs(
+        entities=100_000_000,
+        requests_per_day=400_000,
+        max_staleness_h=168.0,
+        batch_interval_h=168.0,
+    ),
     # a staleness of exactly the batch interval is fresh enough (1.5 a day against 6.0)
     _needs(entities=250_000, requests_per_day=300_000, max_staleness_h=4.0, batch_interval_h=4.0),
     # close calls, every 8 h (3 runs a day): a tie (1500 each) goes to batch; 2 % either way
@@ -397,6 +405,19 @@ EXERCISES = [
                 "    return 'batch' if batch <= online else 'online'\n",
                 "Did you compare one batch run with a day of online requests? A job every "
                 "`batch_interval_h` hours runs 24 / batch_interval_h times a day.",
+            ),
+            WrongAnswer(
+                "def serving_mode(entities, requests_per_day, inputs_known_ahead, "
+                "max_staleness_h,\n"
+                "                 batch_interval_h, batch_cost_per_row, "
+                "online_cost_per_request):\n"
+                "    if not inputs_known_ahead or batch_interval_h > max_staleness_h:\n"
+                "        return 'online'\n"
+                "    batch = entities * (24 // batch_interval_h) * batch_cost_per_row\n"
+                "    online = requests_per_day * online_cost_per_request\n"
+                "    return 'batch' if batch <= online else 'online'\n",
+                "Did you count whole runs a day with `24 // batch_interval_h`? A weekly job runs "
+                "1/7 of a time a day, not 0 times (which would make batch free): use `/`.",
             ),
             WrongAnswer(
                 "def serving_mode(entities, requests_per_day, inputs_known_ahead, "
