@@ -457,8 +457,9 @@ EXERCISES = [
             "`pd.read_csv(path, chunksize=chunksize)` returns an iterator of DataFrames of at "
             "most `chunksize` rows each, so only one chunk is in memory at a time. Score each "
             "one and keep the scored chunks in a list.",
-            "In the loop: `chunk.assign(prediction=model.predict(chunk[features]))`; after it, "
-            "`pd.concat(scored_chunks)` (each chunk's index carries on from the previous one's).",
+            "In the loop, `chunk.assign(prediction=...)` returns the chunk with the new column; "
+            "after the loop, one `pd.concat` joins the scored chunks (each chunk's index carries "
+            "on from the previous one's, so the index is already 0, 1, ...).",
         ],
         solution="""
             def score_in_chunks(model, path, features, chunksize):
@@ -544,8 +545,8 @@ EXERCISES = [
             "to `partitionBy`, not the order of the row's keys), each named `column=value`, under "
             "`root`. Join them with `/`.",
             "A missing value (None) becomes `__HIVE_DEFAULT_PARTITION__`; in a value, `%` "
-            "becomes `%25` and `/` becomes `%2F` (escape `%` first). "
-            '`"/".join([root] + [f"{c}={escape(row[c])}" for c in columns])`.',
+            "becomes `%25` and `/` becomes `%2F`. Think about which of the two to replace first "
+            "(`%2F` contains a `%`). A small function for one value keeps the join readable.",
         ],
         solution="""
             def partition_path(root, row, columns):
@@ -595,8 +596,9 @@ EXERCISES = [
             'The job\'s unit of work is the folder `root / f"day={day}"`: whatever a '
             "previous run (finished or not) left there must go before the new rows are written "
             "(`shutil.rmtree(folder, ignore_errors=True)`), so a rerun replaces the partition.",
-            'Then `folder.mkdir(parents=True)`, `scores.to_parquet(folder / "part-0.parquet", '
-            'index=False)` and, last, `(folder / "_SUCCESS").touch()`.',
+            "Then create the folder again (with its parents: `root` may not exist yet), write "
+            "the Parquet file without the index, and only after that the empty marker "
+            "(`Path.touch()`): a run that dies before the end must leave the day unmarked.",
         ],
         solution="""
             def write_partition(scores, root, day):
@@ -669,9 +671,9 @@ EXERCISES = [
         hints=[
             'A day is done only when `root / f"day={day}" / "_SUCCESS"` exists: a folder '
             "without the marker was left by a run that died, and must be redone.",
-            '`sorted({day for day in days if not (Path(root) / f"day={day}" / '
-            '"_SUCCESS").exists()})`: a set drops repeated days, `sorted` gives the order to '
-            "run them in.",
+            "A set drops repeated days and `sorted` gives the order to run them in. "
+            "`Path.exists()` is simply False when `root` itself does not exist yet, so no "
+            "special case is needed.",
         ],
         solution="""
             def pending_days(days, root):
