@@ -36,7 +36,14 @@ def score_frame(model, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_file(input_path, output_path, model_uri: str, settings: Settings) -> int:
-    """Validate `input_path`, score every row with `model_uri`, write `output_path`."""
+    """Validate `input_path`, score every row with `model_uri`, write `output_path`; returns the
+    rows.
+
+    Read and validate the file with `data.load(..., require_labels=False)` (a bad row is its
+    `DataValidationError`, naming row, column and value; a missing file its `FileNotFoundError`),
+    load the model with `registry.load_model(model_uri, settings)`, score with `score_frame`, and
+    write CSV or Parquet by the output's suffix (`_write`). Returns the number of rows scored.
+    """
     from capstone.registry import load_model
 
     frame = load(input_path, require_labels=False)

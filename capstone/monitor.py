@@ -61,7 +61,13 @@ def psi(reference, current, bins: int = 10) -> float:
 
 
 def feature_drift(reference: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """PSI and two-sample KS per monitored model feature, computed on `build_features` output."""
+    """PSI and two-sample KS per monitored model feature, computed on `build_features` output.
+
+    `reference` and `current` are raw rows; compare them as model features (`FEATURE_NAMES`), one
+    row per name of `MONITORED_FEATURES`, with the columns `feature`, `psi` (`psi(reference,
+    current)`), `ks_statistic` and `ks_pvalue` (`scipy.stats.ks_2samp`), `reference_mean` and
+    `current_mean`, all floats; sorted by `psi`, largest first, with a fresh index.
+    """
     ref = pd.DataFrame(build_features(reference), columns=FEATURE_NAMES)
     cur = pd.DataFrame(build_features(current), columns=FEATURE_NAMES)
     rows = []

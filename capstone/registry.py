@@ -224,7 +224,12 @@ def decide(interval: PairedInterval | None) -> tuple[bool, str]:
 
 
 def absolute_errors(model, holdout: pd.DataFrame) -> np.ndarray:
-    """Per-row absolute errors of `model` on `holdout`, in the holdout's row order."""
+    """Per-row absolute errors of `model` on `holdout`, in the holdout's row order.
+
+    `model` has `.predict(rows)` (any kind, see `load_model`); predict from the `FEATURE_COLUMNS` of
+    `holdout` only and return |target - prediction| as a 1-D float array, one value per row, so two
+    models' errors on the same holdout pair up row by row (`paired_bootstrap`).
+    """
     predictions = model.predict(holdout[list(FEATURE_COLUMNS)])
     return np.abs(holdout[TARGET].to_numpy(dtype=float) - np.asarray(predictions, dtype=float))
 

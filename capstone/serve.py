@@ -349,7 +349,11 @@ def _short_text(raw: bytes) -> str:
 
 
 def rows_to_columns(rows: list[Row]) -> dict[str, list]:
-    """Pydantic rows -> a mapping of columns, the cheapest input `build_features` accepts."""
+    """Pydantic rows -> a mapping of columns, the cheapest input `build_features` accepts.
+
+    `rows` is a list of validated `Row` objects; return {name: [that field of every row, in order]}
+    for each name of `FEATURE_COLUMNS`, in that order (one pass per column, no DataFrame).
+    """
     return {name: [getattr(row, name) for row in rows] for name in FEATURE_COLUMNS}
 
 

@@ -288,7 +288,16 @@ def train_and_log(
 ) -> TrainedModel:
     """Fit one model kind, evaluate on the holdout, log params/metrics/plots/model as one run.
 
-    `params` override the kind's default estimator parameters (as `make_pipeline`).
+    `params` override the kind's default estimator parameters (as `make_pipeline`). Fit
+    `make_pipeline(kind, settings.random_state, params)` on `train` with `fit_pipeline`, score
+    `holdout` with `regression_metrics`, then in one MLflow run (name `run_name`, else
+    "train-<kind>"; tags `stage=train` plus `tags`) log the parameters `kind`, `train_rows`,
+    `holdout_rows`, `train_days` and `holdout_days` ("first-last" day of the year), and for every
+    kind but the baseline its estimator parameters as `<kind>_<name>` (`model_params`) and
+    `random_state`, and for "mlp" `framework` ("pytorch <version>"); the metrics as
+    `holdout_<name>`; the two PNGs of `diagnostic_plots` under the artifact folder `plots`; the
+    pipeline itself with `log_pipeline`. Returns a `TrainedModel` (kind, run id, the logged model's
+    URI, the holdout metrics, the fitted pipeline). An unknown kind fails in `make_pipeline`.
     """
     import mlflow
 
