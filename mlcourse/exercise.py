@@ -33,10 +33,12 @@ from mlcourse.comparators import (  # noqa: F401 - re-exported: specs import the
     Plot,
     Rule,
     SklearnEstimator,
+    SparkFrame,
     SqlQuery,
     TestSuite,
     Unfinished,
     Yields,
+    refusing_tensor,
 )
 from mlcourse.layout import EXERCISE_ID, parse_exercise_id
 from mlcourse.outcomes import CORRECT, INCORRECT, NOT_ATTEMPTED, Incorrect, NotAttempted
@@ -326,5 +328,7 @@ __all__ = [
     *(kind.__name__ for kind in KINDS),
     "Comparator",
     "Rule",
+    "SparkFrame",
     "Unfinished",
+    "refusing_tensor",
 ]

@@ -1293,3 +1293,279 @@ def test_keeps_inputs_compares_an_estimator_by_its_attributes():
     assert check.diff("score", expected, expected) is None
     reason = check.diff("score", check.observe("score", score_after_fitting_in_place), expected)
     assert "changed its argument `model` in place" in reason, reason
+
+
+# --- from scratch: library functions switched off while the learner's calls run ----------------
+
+AUC_CASES = [{"y_true": np.array([0, 1, 1, 0]), "scores": np.array([0.1, 0.4, 0.4, 0.4])}]
+SWITCHED_OFF = "is switched off while this check runs: the exercise is to compute it yourself"
+
+
+def learner_code(source: str, **names):
+    """The functions ``source`` defines, with a notebook's globals (``names`` bound in it)."""
+    namespace = dict(names)
+    exec(source, namespace)
+    return namespace
+
+
+def auc_from_pairs(y_true, scores):
+    pos, neg = scores[y_true == 1], scores[y_true == 0]
+    return float(np.mean((pos[:, None] > neg) + 0.5 * (pos[:, None] == neg)))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def roc_auc(y_true, scores):\n    return auc(y_true, scores)\n",  # a notebook alias
+        "import sklearn.metrics\n"
+        "def roc_auc(y_true, scores):\n    return sklearn.metrics.roc_auc_score(y_true, scores)\n",
+        "def roc_auc(y_true, scores):\n"  # imported inside the function
+        "    from sklearn.metrics import roc_auc_score\n"
+        "    return roc_auc_score(y_true, scores)\n",
+    ],
+    ids=["alias", "module", "inner import"],
+)
+def test_function_refuses_a_library_function_however_it_is_reached(source):
+    import sklearn.metrics
+    from sklearn.metrics import roc_auc_score
+
+    check = Function(
+        cases=AUC_CASES,
+        refused=("sklearn.metrics.roc_auc_score",),
+        instead="Compare every pair.",
+    )
+    learner = learner_code(source, auc=roc_auc_score)
+    expected = check.observe("roc_auc", auc_from_pairs)
+    assert check.diff("roc_auc", expected, expected) is None
+    reason = check.diff("roc_auc", check.observe("roc_auc", learner["roc_auc"]), expected)
+    assert reason == (
+        "`roc_auc(y_true=array([0, 1, 1, 0]), scores=array([0.1, 0.4, 0.4, 0.4]))` raised "
+        f"TypeError: `roc_auc_score` {SWITCHED_OFF} (the check compares your answer with it). "
+        "Compare every pair."
+    )
+    # everything is restored after the check, and a check without `refused` switches nothing off
+    assert sklearn.metrics.roc_auc_score is roc_auc_score is learner.get("auc", roc_auc_score)
+    assert Function(cases=AUC_CASES).observe("roc_auc", learner["roc_auc"]) == expected
+
+
+def test_a_refused_function_is_refused_inside_the_library_and_restored_after_an_error():
+    import sklearn.metrics._ranking as ranking
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    check = Calls(cases=AUC_CASES, returns=Close(), refused=("sklearn.metrics.roc_curve",))
+    learner = learner_code(
+        "def roc_auc(y_true, scores):\n    return roc_auc_score(y_true, scores)\n",
+        roc_auc_score=roc_auc_score,
+    )
+    observed = check.observe("roc_auc", learner["roc_auc"])
+    assert observed["calls"][0]["raised"] == "TypeError", observed  # roc_auc_score -> roc_curve
+    assert f"`roc_curve` {SWITCHED_OFF}" in observed["calls"][0]["message"]
+    assert ranking.roc_curve is roc_curve
+
+    def unfinished(y_true, scores):
+        raise NotImplementedError
+
+    with pytest.raises(Unfinished):  # the block ends with an exception: all is restored
+        check.observe("roc_auc", unfinished)
+    assert ranking.roc_curve is roc_curve
+
+
+@pytest.mark.parametrize(
+    "refused, error, fragment",
+    [
+        (("sklearn.metrics.roc_auc_scor",), ValueError, "cannot switch off"),
+        (("sklearn.metricz.roc_auc_score",), ValueError, "cannot switch off"),
+        ("sklearn.metrics.roc_auc_score", TypeError, "refused=('sklearn.metrics.roc_auc_score',)"),
+    ],
+)
+def test_refused_names_a_function_that_exists(refused, error, fragment):
+    with pytest.raises(error, match=re.escape(fragment)):
+        Function(cases=AUC_CASES, refused=refused).observe("f", auc_from_pairs)
+
+
+def test_a_function_of_a_library_not_installed_needs_no_refusing():
+    check = Function(cases=AUC_CASES, refused=("no_such_library_xyz.auc",))
+    assert check.observe("f", auc_from_pairs) == {"calls": [{"returned": 0.75}]}
+
+
+def test_the_grader_gives_the_notebooks_words_for_a_refused_call():
+    from sklearn.metrics import roc_auc_score
+
+    solution = (
+        "def roc_auc(y_true, scores):\n"
+        "    pos, neg = scores[y_true == 1], scores[y_true == 0]\n"
+        "    return float(np.mean((pos[:, None] > neg) + 0.5 * (pos[:, None] == neg)))\n"
+    )
+    exercise = make_exercise(
+        {"roc_auc": Function(cases=AUC_CASES, refused=("sklearn.metrics.roc_auc_score",))},
+        solution,
+        [WrongAnswer("def roc_auc(y_true, scores):\n    return 0.5\n", "Did you guess?")],
+    )
+    for source, status in [
+        ("def roc_auc(y_true, scores):\n    return roc_auc_score(y_true, scores)\n", INCORRECT),
+        ("def roc_auc(y_true, scores):\n    return 0.5\n", INCORRECT),
+        (solution, CORRECT),
+    ]:
+        namespace = learner_code(source, np=np, roc_auc_score=roc_auc_score)
+        notebook = exercise.verdict(namespace)
+        assert notebook.status == status, notebook.reason
+        graded = grader_verdict(exercise, namespace)
+        assert (graded.status, graded.reason) == (notebook.status, notebook.reason)
+    assert (
+        SWITCHED_OFF
+        in exercise.verdict(
+            learner_code(
+                "def roc_auc(y_true, scores):\n    return roc_auc_score(y_true, scores)\n",
+                np=np,
+                roc_auc_score=roc_auc_score,
+            )
+        ).reason
+    )
+
+
+def test_refusing_tensor_refuses_its_functions_only():
+    torch = pytest.importorskip("torch")
+    from mlcourse.exercise import refusing_tensor
+
+    kind = refusing_tensor(
+        ("torch.nn.functional.cross_entropy", "torch.Tensor.log_softmax"), "write it yourself"
+    )
+    assert (
+        refusing_tensor(
+            ("torch.nn.functional.cross_entropy", "torch.Tensor.log_softmax"), "write it yourself"
+        )
+        is kind
+    )  # one type per refusal, however many cases use it
+    logits = torch.tensor([[2.0, 1.0, 0.1]], requires_grad=True)
+    guarded, y = logits.as_subclass(kind), torch.tensor([0])
+    for shortcut in [
+        lambda: torch.nn.functional.cross_entropy(guarded, y),
+        lambda: torch.nn.CrossEntropyLoss()(guarded, y),
+        lambda: guarded.log_softmax(1),
+    ]:
+        with pytest.raises(TypeError, match="write it yourself"):
+            shortcut()
+    loss = (torch.logsumexp(guarded, 1) - guarded[0, 0]).mean()  # everything else works
+    loss.backward()
+    assert logits.grad is not None and torch.log_softmax(logits, 1).shape == (1, 3)
+    copy = __import__("copy").deepcopy(guarded)
+    assert type(copy) is kind and repr(copy) == "<tensor of shape (1, 3)>"
+
+
+# --- SparkFrame: a Spark DataFrame compared as the pandas table it collects to -------------------
+
+
+def fake_spark_frame(table: pd.DataFrame):
+    """A pyspark DataFrame without a Spark session: ``toPandas()`` gives ``table``."""
+    from pyspark.sql import DataFrame
+
+    class FakeSparkFrame(DataFrame):
+        def __new__(cls, *args, **kwargs):
+            return object.__new__(cls)
+
+        def __init__(self, table):
+            self.table = table
+
+        def toPandas(self):
+            return self.table.copy()
+
+    return FakeSparkFrame(table)
+
+
+def test_spark_frame_sorts_columns_and_rows_and_explains_a_pandas_answer():
+    pytest.importorskip("pyspark")
+    from mlcourse.exercise import SparkFrame
+
+    check = SparkFrame()
+    table = pd.DataFrame({"city": ["Oslo", "Bergen"], "units": [7, 5]})
+    expected = check.observe("summary", fake_spark_frame(table))
+    assert list(expected.columns) == ["city", "units"] and list(expected["city"]) == [
+        "Bergen",
+        "Oslo",
+    ]
+    shuffled = fake_spark_frame(table[["units", "city"]].iloc[::-1])
+    assert check.diff("summary", check.observe("summary", shuffled), expected) is None
+    wrong = fake_spark_frame(table.assign(units=[7, 6]))
+    assert "units" in check.diff("summary", check.observe("summary", wrong), expected)
+    pandas_answer = check.observe("summary", table)
+    assert check.diff("summary", pandas_answer, expected) == (
+        "`summary` should be a Spark DataFrame, got pandas.DataFrame. Keep the work in Spark "
+        "(`pyspark.sql.functions`, `groupBy`, `Window`): the same code then runs on a cluster. "
+        "Do not convert with `toPandas()` inside the function."
+    )
+    advised = SparkFrame(fix="Add a column.")
+    assert advised.diff("s", pandas_answer, expected).endswith("DataFrame. Add a column.")
+    assert check.matches(pandas_answer, check.observe("x", table.iloc[:1]))
+    assert not check.matches(pandas_answer, expected)
+
+
+def test_the_grader_gives_the_notebooks_words_for_a_spark_frame():
+    pytest.importorskip("pyspark")
+    from mlcourse.exercise import SparkFrame
+
+    table = pd.DataFrame({"city": ["Bergen", "Oslo"], "units": [5, 7]})
+    exercise = make_exercise({"summary": SparkFrame()}, "summary = make(table)")
+    lesson = {"make": fake_spark_frame, "table": table}
+    for value, status in [
+        (fake_spark_frame(table.iloc[::-1]), CORRECT),
+        (fake_spark_frame(table.assign(units=[5, 8])), INCORRECT),
+        (table, INCORRECT),
+        (..., NOT_ATTEMPTED),
+    ]:
+        namespace = {**lesson, "summary": value}
+        notebook = exercise.verdict(namespace)
+        assert notebook.status == status, notebook.reason
+        graded = grader_verdict(exercise, namespace)
+        assert (graded.status, graded.reason) == (notebook.status, notebook.reason)
+
+
+def test_importing_the_comparators_imports_neither_pyspark_nor_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mlcourse.exercise\n"
+        "print(sorted(m for m in ('pyspark', 'torch') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_function_where_the_reference_raises_wants_the_same_kind_of_error():
+    def reference(x):
+        if x < 0:
+            raise ValueError("x must be >= 0")
+        return x * 2
+
+    def other_message(x):
+        if x < 0:
+            raise ValueError(f"negative: {x}")
+        return x * 2
+
+    def no_error(x):
+        return abs(x) * 2
+
+    def wrong_error(x):
+        if x < 0:
+            raise TypeError("no")
+        return x * 2
+
+    check = Function(cases=[{"x": 1}, {"x": -1}])
+    expected = check.observe("f", reference)
+    assert check.diff("f", check.observe("f", other_message), expected) is None
+    assert "should raise ValueError, but it returned" in check.diff(
+        "f", check.observe("f", no_error), expected
+    )
+    assert "raised TypeError: no; it should raise ValueError" in check.diff(
+        "f", check.observe("f", wrong_error), expected
+    )
+
+
+def test_function_recognises_a_recorded_wrong_answer_that_raises():
+    def crashes(x):
+        raise KeyError("hr")
+
+    check = Function(cases=[{"x": 1}])
+    recorded = check.observe("f", crashes)
+    assert check.matches(check.observe("f", crashes), recorded)
+    assert not check.matches(check.observe("f", lambda x: x), recorded)

@@ -10,6 +10,9 @@ gradebook read the same words for the same answer.
 ``matches(observed, recorded)`` says whether an answer makes the same mistake as a recorded
 wrong answer; for comparators that check a property (a score threshold, a rule) rather than
 equality, it compares the observations themselves.
+
+``SparkFrame`` is not in ``KINDS`` (the kinds every grading test exercises end to end): its
+answers need a Spark session, and 03.06's and 05.06's probes prove its parity with the grader.
 """
 
 from mlcourse.comparators.base import Comparator, Unfinished, call_signature, copied
@@ -17,7 +20,8 @@ from mlcourse.comparators.code import Calls, DataclassFields, Function, TestSuit
 from mlcourse.comparators.figures import Plot
 from mlcourse.comparators.files import PARSERS, Document, Rule, SqlQuery, parse_dockerfile
 from mlcourse.comparators.models import Estimator, Model, SklearnEstimator, failed_sklearn_check
-from mlcourse.comparators.values import Close, Exact, Frame
+from mlcourse.comparators.scratch import refusing, refusing_tensor
+from mlcourse.comparators.values import Close, Exact, Frame, SparkFrame
 
 KINDS = (
     Close,
@@ -41,10 +45,13 @@ __all__ = [
     "PARSERS",
     "Comparator",
     "Rule",
+    "SparkFrame",
     "Unfinished",
     "call_signature",
     "copied",
     "failed_sklearn_check",
     "parse_dockerfile",
+    "refusing",
+    "refusing_tensor",
     *(kind.__name__ for kind in KINDS),
 ]

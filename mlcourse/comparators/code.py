@@ -15,6 +15,7 @@ from mlcourse.comparators.base import (
     copied,
     for_call,
 )
+from mlcourse.comparators.scratch import refusing
 from mlcourse.comparators.values import Close, Exact
 
 # --- functions ----------------------------------------------------------------------------------
@@ -26,15 +27,24 @@ class Function(Comparator):
 
     With ``keeps_inputs=True`` a call must also leave its arguments as it found them (a data
     function that adds a column to the caller's table in place is a bug the caller finds later).
+    With ``refused`` (dotted paths: ``("sklearn.metrics.roc_auc_score",)``) those library
+    functions raise while the calls run, with a message ending in ``instead`` (see
+    ``mlcourse.comparators.scratch``): for an exercise that asks for their computation.
     """
 
     cases: Sequence[Mapping[str, Any]]
     returns: Comparator = Close()
     keeps_inputs: bool = False
+    refused: Sequence[str] = ()
+    instead: str = ""
 
     def observe(self, name, value):
         if not callable(value):
             return {"not_callable": compare.type_name(value)}
+        with refusing(value, self.refused, self.instead):
+            return self._observe_calls(value)
+
+    def _observe_calls(self, value):
         calls = []
         for case in self.cases:
             arguments = copied(case)
@@ -57,6 +67,13 @@ class Function(Comparator):
             return f"`{name}` should be a function, got {observed['not_callable']}."
         for case, got, want in zip(self.cases, observed["calls"], expected["calls"]):
             call = call_signature(name, case)
+            if "raised" in want:  # the reference raises here: the same kind of error passes
+                error = _error_type(want["raised"])
+                if "raised" not in got:
+                    return f"`{call}` should raise {error}, but it returned without an error."
+                if _error_type(got["raised"]) != error:
+                    return f"`{call}` raised {got['raised']}; it should raise {error}."
+                continue
             if "raised" in got:
                 return f"`{call}` raised {got['raised']}"
             if "changed" in got:
@@ -68,7 +85,10 @@ class Function(Comparator):
                 )
             result, wanted = got["returned"], want["returned"]
             if result is None and wanted is not None:
-                return f"`{call}` returned None. Did you forget the `return` statement?"
+                return (
+                    f"`{call}` returned None where a value was expected. Did you forget the "
+                    "`return` statement, or return None under a condition that does not hold here?"
+                )
             reason = self.returns.diff("result", result, wanted)
             if reason:
                 return for_call(f"`{call}`", reason)
@@ -80,6 +100,7 @@ class Function(Comparator):
         pairs = zip(observed["calls"], recorded["calls"])
         return all(
             ("changed" in got and got["changed"] == want.get("changed"))
+            or ("raised" in got and got["raised"] == want.get("raised"))
             or (
                 "returned" in got
                 and "returned" in want
@@ -87,6 +108,11 @@ class Function(Comparator):
             )
             for got, want in pairs
         )
+
+
+def _error_type(raised: str) -> str:
+    """'ValueError' from 'ValueError: bad shape' (what ``_raised`` records)."""
+    return raised.split(":", 1)[0]
 
 
 def _same(after: Any, before: Any, depth: int = 0) -> bool:
@@ -248,12 +274,15 @@ class Calls(Comparator):
     exception type with a message containing each word of ``mentions[i]`` (for case ``i``,
     compared without regard to case). ``label`` is how a call is written in messages when the
     checked object is itself what a call returned (default: the checked name); with a label,
-    messages also say which call of the sequence went wrong."""
+    messages also say which call of the sequence went wrong. ``refused`` and ``instead``
+    switch library functions off while the calls run, as for ``Function``."""
 
     cases: Sequence[Mapping[str, Any]]
     returns: Comparator = Exact()
     mentions: Sequence[Sequence[str]] = ()
     label: str | None = None
+    refused: Sequence[str] = ()
+    instead: str = ""
 
     def _mentions(self, index: int) -> Sequence[str]:
         return self.mentions[index] if index < len(self.mentions) else ()
@@ -261,6 +290,10 @@ class Calls(Comparator):
     def observe(self, name, value):
         if not callable(value):
             return {"not_callable": compare.type_name(value)}
+        with refusing(value, self.refused, self.instead):
+            return self._observe_calls(value)
+
+    def _observe_calls(self, value):
         calls = []
         for index, case in enumerate(self.cases):
             try:

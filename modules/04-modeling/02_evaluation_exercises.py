@@ -4,9 +4,7 @@ a regression model for an asymmetric cost, and a paired bootstrap interval for a
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import importlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,77 +15,10 @@ from mlcourse.layout import data_file
 
 # --- from scratch: the library's answer is switched off while a check calls the learner's code ---
 # A guard for the empty cases around `roc_auc_score` (or `precision_recall_fscore_support`, ...)
-# would otherwise pass every case: those functions are what the check compares with. During the
-# check's calls, each refused function raises, whether the learner calls it by a name bound in
-# the notebook, through its module, or through another library function (`roc_auc_score` calls
-# `roc_curve`). Everything is restored afterwards.
-_REFUSED_MODULES = (
-    "sklearn.metrics",
-    "sklearn.metrics._ranking",
-    "sklearn.metrics._classification",
-    "scipy.stats",
-    "scipy.stats._mannwhitneyu",
-)
-
-
-def _refusal(name: str, instead: str):
-    def refused(*args, **kwargs):
-        raise TypeError(
-            f"`{name}` is switched off while this check runs: the exercise is to compute it "
-            f"yourself (the check compares your answer with it). {instead}"
-        )
-
-    return refused
-
-
-@contextlib.contextmanager
-def _refusing(function, names: tuple, instead: str):
-    """Replace the library functions ``names`` by ones that raise, in their modules and in the
-    namespace ``function`` reads its globals from, until the block ends."""
-    originals = {}
-    for module_name in _REFUSED_MODULES:
-        with contextlib.suppress(ImportError):
-            module = importlib.import_module(module_name)
-            for name in names:
-                if name in vars(module):
-                    originals[(module, name)] = vars(module)[name]
-    targets = {id(obj): name for (_, name), obj in originals.items()}
-    namespace = getattr(function, "__globals__", {})
-    shadowed = {k: v for k, v in namespace.items() if id(v) in targets and callable(v)}
-    try:
-        for (module, name), _ in originals.items():
-            setattr(module, name, _refusal(name, instead))
-        for k, v in shadowed.items():
-            namespace[k] = _refusal(targets[id(v)], instead)
-        yield
-    finally:
-        for (module, name), original in originals.items():
-            setattr(module, name, original)
-        namespace.update(shadowed)
-
-
-@dataclass(frozen=True)
-class FromScratchFunction(Function):
-    """``Function`` whose calls run with the library functions ``refused`` switched off."""
-
-    refused: tuple = ()
-    instead: str = ""
-
-    def observe(self, name, value):
-        with _refusing(value, self.refused, self.instead):
-            return super().observe(name, value)
-
-
-@dataclass(frozen=True)
-class FromScratchCalls(Calls):
-    """``Calls`` whose calls run with the library functions ``refused`` switched off."""
-
-    refused: tuple = ()
-    instead: str = ""
-
-    def observe(self, name, value):
-        with _refusing(value, self.refused, self.instead):
-            return super().observe(name, value)
+# would otherwise pass every case: those functions are what the check compares with.
+# `refused=(...)` makes each raise during the check's calls, whether the learner calls it by a
+# name bound in the notebook, through its module, or through another library function
+# (`roc_auc_score` calls `roc_curve`); see `mlcourse.comparators.scratch`.
 
 
 # --- 04.02.1: precision, recall and F1 from the four counts -------------------------------------
@@ -336,14 +267,14 @@ EXERCISES = [
         id="04.02.1",
         title="Precision, recall and F1, empty cases included",
         checks={
-            "precision_recall_f1": FromScratchFunction(
+            "precision_recall_f1": Function(
                 cases=_PRF_CASES,
                 refused=(
-                    "precision_recall_fscore_support",
-                    "precision_score",
-                    "recall_score",
-                    "f1_score",
-                    "fbeta_score",
+                    "sklearn.metrics.precision_recall_fscore_support",
+                    "sklearn.metrics.precision_score",
+                    "sklearn.metrics.recall_score",
+                    "sklearn.metrics.f1_score",
+                    "sklearn.metrics.fbeta_score",
                 ),
                 instead="Count TP, FP and FN with boolean masks (or `confusion_matrix` with "
                 "`labels=[0, 1]`) and divide.",
@@ -430,11 +361,15 @@ EXERCISES = [
         id="04.02.2",
         title="ROC AUC from scratch: ties count half",
         checks={
-            "roc_auc": FromScratchCalls(
+            "roc_auc": Calls(
                 cases=_RANK_CASES,
                 returns=Close(rtol=1e-9),
                 mentions=_AUC_MENTIONS,
-                refused=("roc_auc_score", "roc_curve", "mannwhitneyu"),
+                refused=(
+                    "sklearn.metrics.roc_auc_score",
+                    "sklearn.metrics.roc_curve",
+                    "scipy.stats.mannwhitneyu",
+                ),
                 instead="Compare the scores of every (positive, negative) pair.",
             )
         },
@@ -542,11 +477,14 @@ EXERCISES = [
         id="04.02.3",
         title="Average precision from scratch: one step per distinct score",
         checks={
-            "average_precision": FromScratchCalls(
+            "average_precision": Calls(
                 cases=_AP_CASES,
                 returns=Close(rtol=1e-9),
                 mentions=_AP_MENTIONS,
-                refused=("average_precision_score", "precision_recall_curve"),
+                refused=(
+                    "sklearn.metrics.average_precision_score",
+                    "sklearn.metrics.precision_recall_curve",
+                ),
                 instead="Sort the scores and read precision and recall at each distinct score.",
             )
         },
