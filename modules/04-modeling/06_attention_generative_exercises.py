@@ -15,7 +15,7 @@ import numpy as np
 
 from mlcourse import compare
 from mlcourse.comparators.base import Comparator, Unfinished, _raised
-from mlcourse.exercise import Close, Exercise, Function, WrongAnswer
+from mlcourse.exercise import Close, Exercise, Function, WrongAnswer, refusing_tensor
 
 # --- shared: torch tensors as observations -----------------------------------------------------
 
@@ -61,30 +61,10 @@ class TensorClose(Close):
         )
 
 
-@functools.cache
 def _guarded(refused_names: tuple[str, ...], message: str) -> type:
     """A tensor type that refuses the library functions named (``F.<name>``), so that an
     exercise asking for the computation cannot hand it to PyTorch; everything else works."""
-    import torch
-    import torch.nn.functional as F
-
-    refused = {getattr(F, name) for name in refused_names}
-
-    class Guarded(torch.Tensor):
-        @classmethod
-        def __torch_function__(cls, func, types, args=(), kwargs=None):
-            if func in refused:
-                raise TypeError(message)
-            return super().__torch_function__(func, types, args, kwargs or {})
-
-        def __deepcopy__(self, memo):  # the check copies every argument before a call
-            return self.as_subclass(torch.Tensor).clone().as_subclass(type(self))
-
-        def __repr__(self):  # messages name a case by its shape, not by 50 numbers
-            kind = "bool " if self.dtype == torch.bool else ""
-            return f"<{kind}tensor of shape {tuple(self.shape)}>"
-
-    return Guarded
+    return refusing_tensor(tuple(f"torch.nn.functional.{name}" for name in refused_names), message)
 
 
 def _generator(seed: int):
