@@ -18,8 +18,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from mlcourse import compare
-from mlcourse.exercise import Close, Exercise, Frame, Function, WrongAnswer
+from mlcourse.exercise import Close, Exercise, Frame, Function, SparkFrame, WrongAnswer
 from mlcourse.layout import data_file
 
 NO_SESSION = (
@@ -81,39 +80,6 @@ class ParquetCase:
 
     def __repr__(self) -> str:
         return f"'<Parquet folder partitioned by mnth: {', '.join(self.months)}>'"
-
-
-def _spark_dataframe_type():
-    from pyspark.sql import DataFrame
-
-    return DataFrame
-
-
-@dataclass(frozen=True)
-class SparkFrame(Frame):
-    """A Spark DataFrame, compared as the pandas DataFrame ``toPandas()`` gives, with its columns
-    in name order and its rows sorted (a Spark result has no row order unless it is sorted)."""
-
-    def observe(self, name, value):
-        if not isinstance(value, _spark_dataframe_type()):
-            return {"not_spark": compare.type_name(value)}
-        table = value.toPandas()
-        table = table[sorted(table.columns)]
-        return table.sort_values(list(table.columns)).reset_index(drop=True)
-
-    def diff(self, name, observed, expected):
-        if isinstance(observed, dict):
-            return (
-                f"`{name}` should be a Spark DataFrame, got {observed['not_spark']}. Keep the "
-                "work in Spark (`pyspark.sql.functions`, `groupBy`, `Window`): the same code then "
-                "runs on a cluster. Do not convert with `toPandas()` inside the function."
-            )
-        return super().diff(name, observed, expected)
-
-    def matches(self, observed, recorded):
-        if isinstance(observed, dict) or isinstance(recorded, dict):
-            return observed == recorded
-        return super().matches(observed, recorded)
 
 
 @dataclass(frozen=True)
