@@ -78,7 +78,7 @@ def returns_nothing(v):
         (lambda v: 2 * v, "Correct", ""),
         (lambda v: v + 2, "Incorrect", "Did you add 2?"),
         (fails, "Incorrect", "raised AttributeError"),
-        (returns_nothing, "Incorrect", "Did you forget the `return` statement?"),
+        (returns_nothing, "Incorrect", "Did you forget the `return` statement"),
         (lambda v: 2 * v[:1], "Incorrect", "should have shape (2,), got shape (1,)"),
         ("not a function", "Incorrect", "should be a function, got str"),
     ],
