@@ -5,10 +5,6 @@ by the model's reliance on each feature."""
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-from dataclasses import dataclass
-
 import numpy as np
 from scipy import signal
 
@@ -16,57 +12,9 @@ from mlcourse.exercise import Close, Exercise, Function, WrongAnswer
 
 # --- from scratch: SciPy's answer is switched off while a check calls the learner's code ---------
 # The checks compare with what `scipy.stats.ks_2samp` / `chi2_contingency` compute; a function
-# that only wraps them would pass without the learner writing the statistic. While the check
-# calls the learner's function, each refused function raises, whether it is called by a name bound
-# in the notebook or through its module. Everything is restored afterwards.
-_REFUSED_MODULES = ("scipy.stats", "scipy.stats._stats_py", "scipy.stats.contingency")
-
-
-def _refusal(name: str, instead: str):
-    def refused(*args, **kwargs):
-        raise TypeError(
-            f"`{name}` is switched off while this check runs: the exercise is to compute it "
-            f"yourself (the check compares your answer with it). {instead}"
-        )
-
-    return refused
-
-
-@contextlib.contextmanager
-def _refusing(function, names: tuple, instead: str):
-    originals = {}
-    for module_name in _REFUSED_MODULES:
-        with contextlib.suppress(ImportError):
-            module = importlib.import_module(module_name)
-            for name in names:
-                if name in vars(module):
-                    originals[(module, name)] = vars(module)[name]
-    targets = {id(obj): name for (_, name), obj in originals.items()}
-    namespace = getattr(function, "__globals__", {})
-    shadowed = {k: v for k, v in namespace.items() if id(v) in targets and callable(v)}
-    try:
-        for (module, name), _ in originals.items():
-            setattr(module, name, _refusal(name, instead))
-        for k, v in shadowed.items():
-            namespace[k] = _refusal(targets[id(v)], instead)
-        yield
-    finally:
-        for (module, name), original in originals.items():
-            setattr(module, name, original)
-        namespace.update(shadowed)
-
-
-@dataclass(frozen=True)
-class _FromScratchFunction(Function):
-    """``Function`` whose calls run with the library functions ``refused`` switched off."""
-
-    refused: tuple = ()
-    instead: str = ""
-
-    def observe(self, name, value):
-        with _refusing(value, self.refused, self.instead):
-            return super().observe(name, value)
-
+# that only wraps them would pass without the learner writing the statistic. `refused=(...)`
+# makes each raise while the check calls the learner's function, whether it is called by a name
+# bound in the notebook or through its module (see `mlcourse.comparators.scratch`).
 
 _rng = np.random.default_rng(602)
 
@@ -293,9 +241,9 @@ EXERCISES = [
         id="06.02.2",
         title="The two-sample KS statistic",
         checks={
-            "ks_statistic": _FromScratchFunction(
+            "ks_statistic": Function(
                 cases=_KS_CASES,
-                refused=("ks_2samp", "kstest"),
+                refused=("scipy.stats.ks_2samp", "scipy.stats.kstest"),
                 instead="Sort each sample, count with `np.searchsorted(..., side='right')` to get "
                 "its empirical CDF at every pooled point, and take the largest absolute gap.",
             )
@@ -357,9 +305,9 @@ EXERCISES = [
         id="06.02.3",
         title="Chi-square test for a categorical feature",
         checks={
-            "chi_square_drift": _FromScratchFunction(
+            "chi_square_drift": Function(
                 cases=_CHI_CASES,
-                refused=("chi2_contingency", "chisquare"),
+                refused=("scipy.stats.chi2_contingency", "scipy.stats.chisquare"),
                 instead="Count a 2 x k table over the categories of both samples, build the "
                 "expected counts from its row and column totals, and use `stats.chi2.sf` for the "
                 "p-value.",
