@@ -29,17 +29,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlcourse import outcomes
+from mlcourse.outcomes import NOT_ATTEMPTED, NOT_RUN
+from mlcourse.skeleton import STUB_PREFIX
+
 RESULTS_VARIABLE = "MLCOURSE_CAPSTONE_RESULTS"
-STUB_RAISED = re.compile(r"NotImplementedError: Milestone (\d+) \(")
+STUB_RAISED = re.compile(rf"NotImplementedError: {STUB_PREFIX}(\d+) \(")
 TESTS = Path("tests", "capstone")
-PASSED, FAILING, NOT_ATTEMPTED, WAITING, NOT_RUN = (
-    "passed",
-    "failing",
-    "not attempted",
-    "waiting",
-    "not run",
-)
-SYMBOLS = {PASSED: "✓", FAILING: "✗", NOT_ATTEMPTED: "·", WAITING: "…", NOT_RUN: "-"}
+# "not attempted" and "not run" mean what they mean for a notebook's exercises (one source,
+# mlcourse.outcomes); "passed", "failing" and "waiting" describe a milestone's tests.
+PASSED, FAILING, WAITING = "passed", "failing", "waiting"
+SYMBOLS = {
+    **outcomes.SYMBOLS,
+    PASSED: outcomes.SYMBOLS[outcomes.CORRECT],
+    FAILING: outcomes.SYMBOLS[outcomes.INCORRECT],
+    WAITING: "…",
+}
 GIVEN = "given"  # the row of GIVEN_TESTS: plumbing shipped whole
 OTHER = "other"  # tests no milestone claims
 
